@@ -1,0 +1,1 @@
+"""The podcast handler and one adapter per external tool."""

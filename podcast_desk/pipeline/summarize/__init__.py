@@ -1,0 +1,1 @@
+"""Summaries: Ollama when it is there, an offline extractive summary otherwise."""

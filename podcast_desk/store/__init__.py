@@ -1,0 +1,1 @@
+"""Persistence only: peewee models, opening the database, migrations."""

@@ -1,0 +1,1 @@
+"""Durable task queue and runner: no Qt, no yt-dlp, no whisper."""
