@@ -1,0 +1,139 @@
+"""Settings (a dataclass saved as JSON) and the data folder's paths; no Qt here."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "podcast-desk"
+ENV_HOME = "PODCAST_DESK_HOME"
+
+
+@dataclass
+class Settings:
+    """Everything a user can change; unknown or invalid values fall back to defaults."""
+
+    # transcription
+    model: str = "bundled"  # "bundled" (offline tiny.en), a model name, or a folder path
+    compute_type: str = "int8"
+    cpu_threads: int = 0  # 0 = all cores
+    beam_size: int = 1
+    batched: bool = True
+    batch_size: int = 8
+    slice_seconds: float = 600.0
+    language: str = ""  # "" = detect (multilingual models)
+    # summaries
+    summary_engine: str = "auto"  # auto | ollama | offline
+    ollama_host: str = "http://127.0.0.1:11434"
+    ollama_model: str = "llama3.2"
+    ollama_timeout: float = 120.0
+    ollama_num_ctx: int = 8192
+    # queue
+    concurrency: int = 1
+    max_attempts: int = 5
+    # downloads and storage
+    network_timeout: float = 30.0
+    max_download_mb: int = 2048
+    max_duration_hours: float = 6.0
+    keep_audio: bool = True
+    # window
+    ui_language: str = ""  # "" = follow the system
+    start_minimized: bool = False
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Settings:
+        """Settings from a dict, keeping defaults for missing keys and wrongly typed values."""
+        settings = cls()
+        for f in fields(cls):
+            if f.name not in raw:
+                continue
+            value = raw[f.name]
+            default = getattr(settings, f.name)
+            if isinstance(default, bool):
+                ok = isinstance(value, bool)
+            elif isinstance(default, float):
+                ok = isinstance(value, int | float) and not isinstance(value, bool)
+                value = float(value) if ok else value
+            elif isinstance(default, int):
+                ok = isinstance(value, int) and not isinstance(value, bool)
+            else:
+                ok = isinstance(value, str)
+            if ok:
+                setattr(settings, f.name, value)
+            else:
+                log.warning("setting %s=%r is not valid; using %r", f.name, value, default)
+        return settings
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where one data folder keeps things."""
+
+    root: Path
+
+    @property
+    def database(self) -> Path:
+        return self.root / "podcast-desk.db"
+
+    @property
+    def settings(self) -> Path:
+        return self.root / "settings.json"
+
+    @property
+    def audio(self) -> Path:
+        return self.root / "audio"
+
+
+def default_data_dir() -> Path:
+    """``$PODCAST_DESK_HOME`` if set, else the platform's per-user data folder."""
+    env = os.environ.get(ENV_HOME)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def load_settings(path: Path) -> tuple[Settings, str | None]:
+    """Read settings; a missing file gives defaults, a broken one gives defaults and a warning.
+
+    Returns (settings, warning) where warning is a sentence for the user or None.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings(), None
+    except OSError as exc:
+        return Settings(), f"Could not read the settings file ({exc}); using defaults."
+    try:
+        raw = json.loads(text)
+        if not isinstance(raw, dict):
+            raise ValueError("not a JSON object")
+    except ValueError as exc:
+        return Settings(), (
+            f"The settings file {path} is damaged ({exc}); using defaults. "
+            "Saving settings will replace it."
+        )
+    return Settings.from_dict(raw), None
+
+
+def save_settings(path: Path, settings: Settings) -> None:
+    """Write settings atomically (temp file + rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(asdict(settings), fh, indent=2, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,743 @@
+"""TaskQueue: a durable, leased, fenced task queue on SQLite (design §4).
+
+States: PENDING → RUNNING → COMPLETED | FAILED | CANCELLED, and RUNNING → PENDING again
+for a transient failure (with backoff), a released task (the worker stopped), or a lease
+that expired because its worker died.
+
+Every public method is one short transaction. Claims happen in ``BEGIN IMMEDIATE`` so two
+workers, in threads or processes, never hold the same task. Every state change writes a
+TaskEvent in the same transaction, so the task log always agrees with the task.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import socket
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from peewee import SqliteDatabase
+
+from podcast_desk.store.models import Task, TaskEvent
+from podcast_desk.tasks.errors import TaskError
+from podcast_desk.tasks.ids import new_task_id
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], float]
+
+
+class Status(StrEnum):
+    """Task states; the strings are the public API's."""
+
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    COMPLETED = "COMPLETED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+FINISHED = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
+
+# A worker that dies (kill -9, power loss) does not fail the task: its lease expires and
+# another worker resumes it. A task that kills its worker every time must still end, so
+# lost leases are allowed this many claims beyond max_attempts before the task fails.
+CRASH_ALLOWANCE = 10
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Exponential backoff with equal jitter: attempt n waits base·2^(n-1), capped.
+
+    The wait is drawn uniformly from [d/2, d] so retries of many tasks spread out.
+    """
+
+    base: float = 30.0
+    cap: float = 3600.0
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        d = min(self.cap, self.base * (2 ** max(0, attempt - 1)))
+        return float(d / 2 + rng.uniform(0, d / 2))
+
+
+@dataclass(frozen=True)
+class Claim:
+    """Proof that one worker holds one task; ``token`` fences every write it makes."""
+
+    task_id: str
+    type: str
+    token: int
+    owner: str
+    data: dict[str, Any]
+    attempt: int
+    max_attempts: int
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """A read-only snapshot of a task row, with JSON columns decoded."""
+
+    id: str
+    type: str
+    status: Status
+    stage: str
+    progress: float
+    detail: str
+    title: str
+    priority: int
+    data: dict[str, Any]
+    result: dict[str, Any] | None
+    error: str | None
+    attempts: int
+    max_attempts: int
+    next_run_at: float
+    lease_owner: str | None
+    lease_expires_at: float | None
+    cancel_requested: bool
+    created_at: float
+    updated_at: float
+    started_at: float | None
+    completed_at: float | None
+
+    def to_api(self, now: float) -> dict[str, Any]:
+        """The task as the CLI's ``--json`` shape (camelCase, ISO-8601 UTC times)."""
+        waiting = self.status is Status.PENDING and self.next_run_at > now
+        return {
+            "id": self.id,
+            "type": self.type,
+            "status": str(self.status),
+            "stage": self.stage,
+            "progress": round(self.progress, 1),
+            "detail": self.detail,
+            "title": self.title,
+            "priority": self.priority,
+            "data": self.data,
+            "result": self.result,
+            "error": self.error,
+            "attempts": self.attempts,
+            "maxAttempts": self.max_attempts,
+            "cancelRequested": self.cancel_requested,
+            "nextRetryAt": iso(self.next_run_at) if waiting else None,
+            "createdAt": iso(self.created_at),
+            "updatedAt": iso(self.updated_at),
+            "startedAt": iso(self.started_at),
+            "completedAt": iso(self.completed_at),
+        }
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """One line of a task's log."""
+
+    time: float
+    level: str
+    stage: str
+    kind: str
+    message: str
+
+
+@dataclass
+class _Candidate:
+    row: Task
+    expired: bool = field(default=False)
+
+
+def iso(ts: float | None) -> str | None:
+    """Unix seconds as ISO-8601 UTC with millisecond precision, or None."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds").replace(
+        "+00:00", "Z"
+    )
+
+
+def make_owner(name: str = "worker") -> str:
+    """An owner string ``host:pid:nonce/name``; the pid lets a restart reap dead leases."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}/{name}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _to_info(row: Task) -> TaskInfo:
+    return TaskInfo(
+        id=row.id,
+        type=row.type,
+        status=Status(row.status),
+        stage=row.stage,
+        progress=row.progress,
+        detail=row.detail,
+        title=row.title,
+        priority=row.priority,
+        data=json.loads(row.data or "{}"),
+        result=json.loads(row.result) if row.result else None,
+        error=row.error,
+        attempts=row.attempts,
+        max_attempts=row.max_attempts,
+        next_run_at=row.next_run_at,
+        lease_owner=row.lease_owner,
+        lease_expires_at=row.lease_expires_at,
+        cancel_requested=bool(row.cancel_requested),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        started_at=row.started_at,
+        completed_at=row.completed_at,
+    )
+
+
+class TaskQueue:
+    """The queue contract of design §4, over the models bound to ``db``.
+
+    ``clock`` (Unix seconds) and ``rng`` are injectable so tests can drive time and
+    jitter; ``lease_seconds`` is how long a claim lives without a heartbeat.
+    """
+
+    def __init__(
+        self,
+        db: SqliteDatabase,
+        *,
+        clock: Clock | None = None,
+        lease_seconds: float = 30.0,
+        backoff: Backoff | None = None,
+        max_attempts: int = 5,
+        rng: random.Random | None = None,
+    ) -> None:
+        import time
+
+        self.db = db
+        self.clock: Clock = clock or time.time
+        self.lease_seconds = lease_seconds
+        self.backoff = backoff or Backoff()
+        self.max_attempts = max_attempts
+        self.rng = rng or random.Random()
+        self._host = socket.gethostname()
+
+    # -- submitting -------------------------------------------------------------------
+
+    def add_task(
+        self,
+        type: str,
+        data: dict[str, Any],
+        priority: int = 0,
+        *,
+        max_attempts: int | None = None,
+        title: str = "",
+    ) -> str:
+        """Queue a task and return its id: one INSERT, no network, milliseconds."""
+        return self.add_tasks([(type, data, priority)], max_attempts=max_attempts,
+                              titles=[title])[0]
+
+    def add_tasks(
+        self,
+        items: Sequence[tuple[str, dict[str, Any], int]],
+        *,
+        max_attempts: int | None = None,
+        titles: Sequence[str] | None = None,
+    ) -> list[str]:
+        """Queue several tasks in one transaction (all or none); ids in the given order."""
+        now = self.clock()
+        ids = []
+        with self.db.atomic():
+            for index, (task_type, data, priority) in enumerate(items):
+                task_id = new_task_id(now)
+                Task.insert(
+                    id=task_id,
+                    type=task_type,
+                    status=Status.PENDING,
+                    title=titles[index] if titles else "",
+                    priority=priority,
+                    data=json.dumps(data, ensure_ascii=False),
+                    max_attempts=max_attempts or self.max_attempts,
+                    next_run_at=now,
+                    created_at=now,
+                    updated_at=now,
+                ).execute()
+                self._event(task_id, now, "Queued.", kind="state")
+                ids.append(task_id)
+        return ids
+
+    # -- reading ----------------------------------------------------------------------
+
+    def get_task(self, task_id: str) -> TaskInfo | None:
+        """The task's current state, or None for an unknown id."""
+        row = Task.get_or_none(Task.id == task_id)
+        return _to_info(row) if row else None
+
+    get_task_status = get_task
+
+    def list_tasks(
+        self,
+        statuses: Iterable[Status | str] | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = True,
+    ) -> list[TaskInfo]:
+        """Tasks, optionally filtered by status, newest first unless asked otherwise."""
+        query = Task.select()
+        if statuses is not None:
+            query = query.where(Task.status.in_([str(s) for s in statuses]))
+        order = Task.created_at.desc() if newest_first else Task.created_at.asc()
+        query = query.order_by(order, Task.id.desc() if newest_first else Task.id.asc())
+        if limit is not None:
+            query = query.limit(limit).offset(offset)
+        return [_to_info(row) for row in query]
+
+    def counts(self) -> dict[Status, int]:
+        """How many tasks are in each state."""
+        from peewee import fn
+
+        result = dict.fromkeys(Status, 0)
+        query = Task.select(Task.status, fn.COUNT(Task.id)).group_by(Task.status)
+        rows: Iterable[tuple[str, int]] = query.tuples()  # type: ignore[assignment]
+        for status, count in rows:
+            result[Status(status)] = int(count)
+        return result
+
+    def events(self, task_id: str) -> list[EventInfo]:
+        """The task's log, oldest first."""
+        query = TaskEvent.select().where(TaskEvent.task == task_id).order_by(TaskEvent.id)
+        return [EventInfo(e.time, e.level, e.stage, e.kind, e.message) for e in query]
+
+    def has_running(self) -> bool:
+        """Whether any task is RUNNING (in any process) under a live lease."""
+        now = self.clock()
+        return (
+            Task.select()
+            .where((Task.status == Status.RUNNING) & (Task.lease_expires_at >= now))
+            .exists()
+        )
+
+    def next_due_at(self) -> float | None:
+        """When the earliest PENDING task becomes due (may be in the past), or None."""
+        from peewee import fn
+
+        value = Task.select(fn.MIN(Task.next_run_at)).where(
+            Task.status == Status.PENDING
+        ).scalar()
+        return float(value) if value is not None else None
+
+    # -- working ----------------------------------------------------------------------
+
+    def claim_next(self, owner: str, types: Iterable[str] | None = None) -> Claim | None:
+        """Claim the best task that is due, or None.
+
+        In one ``BEGIN IMMEDIATE`` transaction: pick the highest-priority, then oldest,
+        task that is PENDING and due, or RUNNING with an expired lease (its worker
+        died); mark it RUNNING, bump ``lease_token`` and ``attempts``, set the lease.
+        Two workers, in threads or processes, never hold the same task.
+        """
+        self.reap_dead_owners()
+        type_list = list(types) if types is not None else None
+        while True:
+            with self.db.atomic("IMMEDIATE"):
+                now = self.clock()
+                candidate = self._best_candidate(now, type_list)
+                if candidate is None:
+                    return None
+                row = candidate.row
+                if candidate.expired and row.cancel_requested:
+                    self._finish(row, now, Status.CANCELLED, message="Cancelled.")
+                    continue
+                if candidate.expired and row.attempts >= row.max_attempts + CRASH_ALLOWANCE:
+                    error = (
+                        "Processing stopped unexpectedly too many times on this task. "
+                        "Retry it, and if it keeps happening, report the task log."
+                    )
+                    self._finish(row, now, Status.FAILED, error=error, message=error)
+                    continue
+                token = row.lease_token + 1
+                attempt = row.attempts + 1
+                Task.update(
+                    status=Status.RUNNING,
+                    lease_owner=owner,
+                    lease_token=token,
+                    lease_expires_at=now + self.lease_seconds,
+                    attempts=attempt,
+                    started_at=row.started_at or now,
+                    updated_at=now,
+                    error=None,
+                ).where(Task.id == row.id).execute()
+                if candidate.expired:
+                    message = (
+                        f"Resumed by {owner} after the previous worker stopped "
+                        f"(attempt {attempt})."
+                    )
+                else:
+                    message = f"Started by {owner} (attempt {attempt} of {row.max_attempts})."
+                self._event(row.id, now, message, kind="state")
+                return Claim(
+                    task_id=row.id,
+                    type=row.type,
+                    token=token,
+                    owner=owner,
+                    data=json.loads(row.data or "{}"),
+                    attempt=attempt,
+                    max_attempts=row.max_attempts,
+                    title=row.title,
+                )
+
+    def _best_candidate(self, now: float, types: list[str] | None) -> _Candidate | None:
+        order = (Task.priority.desc(), Task.created_at.asc(), Task.id.asc())
+        pending = Task.select().where(
+            (Task.status == Status.PENDING) & (Task.next_run_at <= now)
+        )
+        expired = Task.select().where(
+            (Task.status == Status.RUNNING) & (Task.lease_expires_at < now)
+        )
+        if types is not None:
+            pending = pending.where(Task.type.in_(types))
+            expired = expired.where(Task.type.in_(types))
+        best_pending = pending.order_by(*order).first()
+        best_expired = expired.order_by(*order).first()
+        if best_expired is None:
+            return _Candidate(best_pending) if best_pending else None
+        if best_pending is None:
+            return _Candidate(best_expired, expired=True)
+
+        def key(row: Task) -> tuple[int, float, str]:
+            return (-row.priority, row.created_at, row.id)
+
+        if key(best_expired) < key(best_pending):
+            return _Candidate(best_expired, expired=True)
+        return _Candidate(best_pending)
+
+    def reap_dead_owners(self) -> int:
+        """Expire the leases of RUNNING tasks whose owner process on this host is gone.
+
+        A killed worker's tasks can then be resumed at once instead of after the lease
+        runs out. Owners on other hosts, or whose pid is alive, are left alone.
+        """
+        query = Task.select(Task.lease_owner).where(Task.status == Status.RUNNING).distinct()
+        owners: Iterable[tuple[str | None]] = query.tuples()  # type: ignore[assignment]
+        dead = []
+        for (owner,) in owners:
+            host, _, rest = (owner or "").partition(":")
+            pid_text = rest.partition(":")[0]
+            if host == self._host and pid_text.isdigit() and not _pid_alive(int(pid_text)):
+                dead.append(owner)
+        if not dead:
+            return 0
+        with self.db.atomic("IMMEDIATE"):
+            now = self.clock()
+            return int(
+                Task.update(lease_expires_at=now - 1)
+                .where((Task.status == Status.RUNNING) & Task.lease_owner.in_(dead))
+                .execute()
+            )
+
+    def heartbeat(self, claim: Claim) -> bool:
+        """Extend the claim's lease while work goes on.
+
+        Answers False when the token no longer matches (the lease was lost) or cancel
+        was requested; the runner then stops that task.
+        """
+        now = self.clock()
+        with self.db.atomic():
+            updated = (
+                Task.update(lease_expires_at=now + self.lease_seconds, updated_at=now)
+                .where(
+                    (Task.id == claim.task_id)
+                    & (Task.lease_token == claim.token)
+                    & (Task.status == Status.RUNNING)
+                    & (Task.cancel_requested == False)  # noqa: E712 (SQL, not Python)
+                )
+                .execute()
+            )
+        return bool(updated == 1)
+
+    def update_progress(
+        self,
+        claim: Claim,
+        stage: str,
+        percent: float,
+        detail: str = "",
+        *,
+        title: str | None = None,
+        log_stage_change: bool = True,
+    ) -> bool:
+        """Record progress for a held task (fenced by the claim's token).
+
+        Callers throttle (≈1/s per task); a change of stage is logged in the task log.
+        """
+        now = self.clock()
+        values: dict[Any, Any] = {
+            Task.stage: stage,
+            Task.progress: max(0.0, min(100.0, percent)),
+            Task.detail: detail,
+            Task.updated_at: now,
+        }
+        if title is not None:
+            values[Task.title] = title
+        with self.db.atomic():
+            row = Task.get_or_none(
+                (Task.id == claim.task_id)
+                & (Task.lease_token == claim.token)
+                & (Task.status == Status.RUNNING)
+            )
+            if row is None:
+                return False
+            Task.update(values).where(Task.id == claim.task_id).execute()
+            if log_stage_change and row.stage != stage:
+                self._event(claim.task_id, now, f"Stage: {stage}.", stage=stage, kind="stage")
+        return True
+
+    def log(
+        self,
+        task_id: str,
+        message: str,
+        *,
+        level: str = "info",
+        stage: str = "",
+        kind: str = "log",
+    ) -> None:
+        """Append a line to the task's log (technical detail lives here)."""
+        with self.db.atomic():
+            self._event(task_id, self.clock(), message, level=level, stage=stage, kind=kind)
+
+    def complete(self, claim: Claim, result: dict[str, Any] | None = None) -> bool:
+        """Mark the task COMPLETED with ``result``, only if the claim's token still matches.
+
+        A worker that lost its lease can never overwrite a newer result (fencing), so a
+        task is completed exactly once. Returns whether this call completed it.
+        """
+        now = self.clock()
+        with self.db.atomic("IMMEDIATE"):
+            updated = (
+                Task.update(
+                    status=Status.COMPLETED,
+                    result=json.dumps(result or {}, ensure_ascii=False),
+                    error=None,
+                    progress=100.0,
+                    detail="",
+                    lease_owner=None,
+                    lease_expires_at=None,
+                    completed_at=now,
+                    updated_at=now,
+                )
+                .where(self._held(claim))
+                .execute()
+            )
+            if updated:
+                self._event(claim.task_id, now, "Completed.", kind="completed")
+        return bool(updated == 1)
+
+    def fail(
+        self,
+        claim: Claim,
+        error: TaskError | str,
+        *,
+        transient: bool,
+        retry_after: float | None = None,
+    ) -> Status | None:
+        """Record a failure of a held task; returns its new status, or None if fenced out.
+
+        Transient: back to PENDING with ``next_run_at`` = now + exponential backoff with
+        jitter, until ``max_attempts``, then FAILED. Permanent: FAILED at once. The human
+        sentence goes on the task; ``TaskError.detail`` goes to the task log.
+        """
+        human = error.human if isinstance(error, TaskError) else str(error)
+        detail = error.detail if isinstance(error, TaskError) else ""
+        if retry_after is None and isinstance(error, TaskError):
+            retry_after = getattr(error, "retry_after", None)
+        now = self.clock()
+        with self.db.atomic("IMMEDIATE"):
+            row = Task.get_or_none(self._held(claim))
+            if row is None:
+                return None
+            if detail:
+                self._event(row.id, now, detail, level="debug", stage=row.stage, kind="detail")
+            if transient and row.attempts < row.max_attempts:
+                delay = self.backoff.delay(row.attempts, self.rng)
+                if retry_after is not None:
+                    delay = min(self.backoff.cap, max(delay, retry_after))
+                Task.update(
+                    status=Status.PENDING,
+                    error=human,
+                    next_run_at=now + delay,
+                    lease_owner=None,
+                    lease_expires_at=None,
+                    updated_at=now,
+                ).where(Task.id == row.id).execute()
+                self._event(
+                    row.id,
+                    now,
+                    f"{human} Retrying in {delay:.0f} s "
+                    f"(attempt {row.attempts} of {row.max_attempts} failed).",
+                    level="warning",
+                    stage=row.stage,
+                    kind="retry",
+                )
+                return Status.PENDING
+            if transient:
+                human = f"{human} (Gave up after {row.attempts} attempts.)"
+            self._finish(row, now, Status.FAILED, error=human, message=human)
+            return Status.FAILED
+
+    def release(self, claim: Claim, reason: str = "The worker stopped.") -> bool:
+        """Give a held task back to the queue, due now, without spending an attempt.
+
+        Used when a worker shuts down cleanly in the middle of a task (app quit, Ctrl-C):
+        the task stays resumable from its checkpoints.
+        """
+        now = self.clock()
+        with self.db.atomic("IMMEDIATE"):
+            updated = (
+                Task.update(
+                    status=Status.PENDING,
+                    attempts=Task.attempts - 1,
+                    next_run_at=now,
+                    lease_owner=None,
+                    lease_expires_at=None,
+                    updated_at=now,
+                )
+                .where(self._held(claim))
+                .execute()
+            )
+            if updated:
+                self._event(claim.task_id, now, f"{reason} Paused; it will resume.",
+                            kind="state")
+        return bool(updated == 1)
+
+    def acknowledge_cancel(self, claim: Claim) -> bool:
+        """The runner stopped a held task because cancel was requested: mark it CANCELLED."""
+        now = self.clock()
+        with self.db.atomic("IMMEDIATE"):
+            row = Task.get_or_none(self._held(claim))
+            if row is None:
+                return False
+            self._finish(row, now, Status.CANCELLED, message="Cancelled while running.")
+        return True
+
+    # -- steering ---------------------------------------------------------------------
+
+    def cancel(self, task_id: str) -> Status | None:
+        """Cancel a task; returns its status afterwards, or None for an unknown id.
+
+        A PENDING task ends CANCELLED at once; a RUNNING one is flagged and stops at its
+        next check (between segments, in the download hook), then ends CANCELLED.
+        Finished tasks are left as they are.
+        """
+        now = self.clock()
+        with self.db.atomic("IMMEDIATE"):
+            row = Task.get_or_none(Task.id == task_id)
+            if row is None:
+                return None
+            if row.status == Status.PENDING:
+                self._finish(row, now, Status.CANCELLED, message="Cancelled.")
+                return Status.CANCELLED
+            if row.status == Status.RUNNING and not row.cancel_requested:
+                Task.update(cancel_requested=True, updated_at=now).where(
+                    Task.id == task_id
+                ).execute()
+                self._event(task_id, now, "Cancel requested; stopping at the next check.",
+                            kind="state")
+            return Status(row.status)
+
+    def retry(self, task_id: str) -> bool:
+        """Requeue a FAILED or CANCELLED task, due now, keeping its checkpoints."""
+        now = self.clock()
+        with self.db.atomic("IMMEDIATE"):
+            updated = (
+                Task.update(
+                    status=Status.PENDING,
+                    attempts=0,
+                    next_run_at=now,
+                    cancel_requested=False,
+                    error=None,
+                    completed_at=None,
+                    updated_at=now,
+                )
+                .where(
+                    (Task.id == task_id)
+                    & Task.status.in_([Status.FAILED, Status.CANCELLED])
+                )
+                .execute()
+            )
+            if updated:
+                self._event(task_id, now, "Retry requested; queued again.", kind="state")
+        return bool(updated == 1)
+
+    def reprioritize(self, task_id: str, priority: int) -> bool:
+        """Move a task in the queue: higher priority is claimed first."""
+        now = self.clock()
+        with self.db.atomic():
+            updated = (
+                Task.update(priority=priority, updated_at=now)
+                .where(Task.id == task_id)
+                .execute()
+            )
+            if updated:
+                self._event(task_id, now, f"Priority set to {priority}.", kind="state")
+        return bool(updated == 1)
+
+    def remove(self, task_id: str) -> bool:
+        """Delete a task that is not RUNNING, with its log. Returns whether it existed."""
+        with self.db.atomic("IMMEDIATE"):
+            deleted = (
+                Task.delete()
+                .where((Task.id == task_id) & (Task.status != Status.RUNNING))
+                .execute()
+            )
+        return bool(deleted == 1)
+
+    # -- helpers ----------------------------------------------------------------------
+
+    @staticmethod
+    def _held(claim: Claim) -> Any:
+        return (
+            (Task.id == claim.task_id)
+            & (Task.lease_token == claim.token)
+            & (Task.status == Status.RUNNING)
+        )
+
+    def _finish(
+        self,
+        row: Task,
+        now: float,
+        status: Status,
+        *,
+        error: str | None = None,
+        message: str,
+    ) -> None:
+        Task.update(
+            status=status,
+            error=error,
+            lease_owner=None,
+            lease_expires_at=None,
+            cancel_requested=False,
+            completed_at=now,
+            updated_at=now,
+        ).where(Task.id == row.id).execute()
+        level = "error" if status is Status.FAILED else "info"
+        self._event(row.id, now, message, level=level, stage=row.stage,
+                    kind=str(status).lower())
+
+    @staticmethod
+    def _event(
+        task_id: str,
+        now: float,
+        message: str,
+        *,
+        level: str = "info",
+        stage: str = "",
+        kind: str = "log",
+    ) -> None:
+        TaskEvent.insert(
+            task=task_id, time=now, level=level, stage=stage, kind=kind, message=message
+        ).execute()

@@ -1,0 +1,383 @@
+"""Runner: claim → run the handler for the task's type → complete / fail; heartbeat; stop.
+
+One Runner drives N worker threads in one process; several processes may run Runners on
+one database. A handler is a callable taking a TaskContext and returning the result dict.
+Its outcome is told by exception type (tasks.errors), never by message text.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import sqlite3
+import threading
+import time
+import traceback
+from collections.abc import Callable, Mapping
+from enum import Enum
+from typing import Any
+
+from podcast_desk.tasks.errors import Cancelled, PermanentError, TransientError
+from podcast_desk.tasks.progress import NullReporter, Progress, Reporter
+from podcast_desk.tasks.queue import Claim, Status, TaskQueue, make_owner
+
+log = logging.getLogger(__name__)
+
+
+class StopReason(Enum):
+    """Why a running task is being stopped."""
+
+    CANCEL = "cancel requested"
+    LEASE_LOST = "lease lost"
+    SHUTDOWN = "worker shutting down"
+
+
+class TaskContext:
+    """What a handler sees of its task: its data, progress, log, and the stop check.
+
+    Progress goes to the Reporter at most every ``report_interval`` seconds and to the
+    database at most every ``db_interval`` seconds, except that a change of stage is
+    always passed on at once.
+    """
+
+    def __init__(
+        self,
+        queue: TaskQueue,
+        claim: Claim,
+        reporter: Reporter,
+        *,
+        db_interval: float = 1.0,
+        report_interval: float = 0.1,
+    ) -> None:
+        self.queue = queue
+        self.claim = claim
+        self.reporter = reporter
+        self.title = claim.title
+        self._db_interval = db_interval
+        self._report_interval = report_interval
+        self._last_db = 0.0
+        self._last_report = 0.0
+        self._stage = ""
+        self._stop_reason: StopReason | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def task_id(self) -> str:
+        return self.claim.task_id
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.claim.data
+
+    @property
+    def attempt(self) -> int:
+        return self.claim.attempt
+
+    @property
+    def stop_reason(self) -> StopReason | None:
+        return self._stop_reason
+
+    def stop(self, reason: StopReason) -> None:
+        """Ask the handler to stop at its next check (first reason wins)."""
+        with self._lock:
+            if self._stop_reason is None:
+                self._stop_reason = reason
+
+    def should_stop(self) -> bool:
+        """True once the task was cancelled, its lease lost, or the worker is stopping."""
+        return self._stop_reason is not None
+
+    def check(self) -> None:
+        """Raise Cancelled if the handler should stop; call it between units of work."""
+        reason = self._stop_reason
+        if reason is not None:
+            raise Cancelled(reason.value)
+
+    def set_title(self, title: str) -> None:
+        """Give the task a human title (the episode's, once known)."""
+        self.title = title
+        self.queue.update_progress(self.claim, self._stage or "starting", 0.0, title=title,
+                                   log_stage_change=False)
+
+    def report(
+        self,
+        stage: str,
+        percent: float,
+        detail: str = "",
+        *,
+        stage_done: float | None = None,
+        stage_total: float | None = None,
+        eta: float | None = None,
+    ) -> None:
+        """Report overall ``percent`` (0–100) and a line like 'Transcribing 3:10 / 9:40'."""
+        now = time.monotonic()
+        stage_changed = stage != self._stage
+        self._stage = stage
+        if stage_changed or now - self._last_report >= self._report_interval:
+            self._last_report = now
+            self.reporter.task_progress(
+                Progress(self.task_id, stage, percent, detail, self.title, stage_done,
+                         stage_total, eta)
+            )
+        if stage_changed or now - self._last_db >= self._db_interval:
+            self._last_db = now
+            self.queue.update_progress(self.claim, stage, percent, detail)
+
+    def log(self, message: str, level: str = "info") -> None:
+        """Add a line to the task's log."""
+        self.queue.log(self.task_id, message, level=level, stage=self._stage)
+
+
+Handler = Callable[[TaskContext], "dict[str, Any] | None"]
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    return isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc)
+
+
+class Runner:
+    """Runs queued tasks with registered handlers on ``concurrency`` threads.
+
+    The runner never dies because a handler raised: every outcome is recorded on the
+    task. A heartbeat thread keeps each held lease alive and stops a task whose lease
+    was lost or whose cancel was requested.
+    """
+
+    def __init__(
+        self,
+        queue: TaskQueue,
+        handlers: Mapping[str, Handler],
+        *,
+        reporter: Reporter | None = None,
+        concurrency: int = 1,
+        name: str = "worker",
+        poll_interval: float = 1.0,
+        heartbeat_interval: float | None = None,
+        disk_full_pause: float = 60.0,
+    ) -> None:
+        self.queue = queue
+        self.handlers = dict(handlers)
+        self.reporter: Reporter = reporter or NullReporter()
+        self.concurrency = max(1, concurrency)
+        self.name = name
+        self.poll_interval = poll_interval
+        self.heartbeat_interval = heartbeat_interval or max(0.05, queue.lease_seconds / 3)
+        self.disk_full_pause = disk_full_pause
+        self.owner = make_owner(name)
+        self.paused_reason: str | None = None
+        self._stopping = threading.Event()
+        self._wake = threading.Condition()
+        self._active: dict[str, TaskContext] = {}
+        self._active_lock = threading.Lock()
+        self._paused_until = 0.0
+
+    # -- control ----------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Stop claiming; running handlers stop at their next check and are released."""
+        self._stopping.set()
+        with self._active_lock:
+            for ctx in self._active.values():
+                ctx.stop(StopReason.SHUTDOWN)
+        self.wake()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    def wake(self) -> None:
+        """Wake idle worker threads now (a task was added in this process)."""
+        with self._wake:
+            self._wake.notify_all()
+
+    def active_task_ids(self) -> list[str]:
+        with self._active_lock:
+            return list(self._active)
+
+    # -- running ----------------------------------------------------------------------
+
+    def run(self, *, until_idle: bool = False) -> None:
+        """Work until ``stop()``; with ``until_idle``, also return once nothing is due or running.
+
+        Tasks waiting for a later retry stay queued and do not keep ``until_idle`` alive.
+        """
+        self._stopping.clear()
+        heartbeat = threading.Thread(target=self._heartbeat_loop, name=f"{self.name}-hb",
+                                     daemon=True)
+        heartbeat.start()
+        threads = [
+            threading.Thread(target=self._loop, args=(until_idle,), name=f"{self.name}-{i}",
+                             daemon=True)
+            for i in range(self.concurrency)
+        ]
+        for thread in threads:
+            thread.start()
+        try:
+            for thread in threads:
+                while thread.is_alive():
+                    thread.join(timeout=0.5)
+        finally:
+            if any(t.is_alive() for t in threads):  # interrupted (Ctrl-C): stop cleanly
+                self.stop()
+                for thread in threads:
+                    thread.join()
+            self._stopping.set()
+            heartbeat.join()
+
+    def run_once(self) -> bool:
+        """Claim and run one task in the calling thread; False when nothing was due."""
+        claim = self.queue.claim_next(self.owner, self.handlers)
+        if claim is None:
+            return False
+        self._execute(claim)
+        return True
+
+    def _loop(self, until_idle: bool) -> None:
+        owner = f"{self.owner}.{threading.current_thread().name.rsplit('-', 1)[-1]}"
+        while not self._stopping.is_set():
+            wait = self._paused_until - time.monotonic()
+            if wait > 0:
+                self._wait(wait)
+                continue
+            try:
+                claim = self.queue.claim_next(owner, self.handlers)
+            except Exception:  # a locked or full database must not kill the thread
+                log.exception("claiming a task failed")
+                self._wait(self.poll_interval)
+                continue
+            if claim is not None:
+                self._execute(claim)
+                continue
+            if until_idle and self._idle():
+                return
+            self._wait(self._next_wait())
+
+    def _idle(self) -> bool:
+        if self.active_task_ids() or self.queue.has_running():
+            return False
+        due = self.queue.next_due_at()
+        return due is None or due > self.queue.clock()
+
+    def _next_wait(self) -> float:
+        due = self.queue.next_due_at()
+        if due is None:
+            return self.poll_interval
+        return max(0.01, min(self.poll_interval, due - self.queue.clock()))
+
+    def _wait(self, seconds: float) -> None:
+        with self._wake:
+            if not self._stopping.is_set():
+                self._wake.wait(timeout=seconds)
+
+    def _heartbeat_loop(self) -> None:
+        while not self._stopping.wait(self.heartbeat_interval):
+            self.beat()
+
+    def beat(self) -> None:
+        """Renew every held lease once; stop tasks whose lease was lost or were cancelled."""
+        with self._active_lock:
+            contexts = list(self._active.values())
+        for ctx in contexts:
+            try:
+                alive = self.queue.heartbeat(ctx.claim)
+            except Exception:
+                log.exception("heartbeat failed for %s", ctx.task_id)
+                continue
+            if alive:
+                continue
+            info = self.queue.get_task(ctx.task_id)
+            if info is not None and info.cancel_requested:
+                ctx.stop(StopReason.CANCEL)
+            else:
+                ctx.stop(StopReason.LEASE_LOST)
+
+    # -- one task ---------------------------------------------------------------------
+
+    def _execute(self, claim: Claim) -> None:
+        ctx = TaskContext(self.queue, claim, self.reporter)
+        with self._active_lock:
+            self._active[claim.task_id] = ctx
+            if self._stopping.is_set():
+                ctx.stop(StopReason.SHUTDOWN)
+        status, message = Status.RUNNING, ""
+        try:
+            self.reporter.task_started(claim.task_id, claim.type, claim.title)
+            status, message = self._run_handler(ctx)
+        finally:
+            with self._active_lock:
+                self._active.pop(claim.task_id, None)
+            try:
+                self.reporter.task_finished(claim.task_id, str(status), message)
+            except Exception:
+                log.exception("reporter failed")
+
+    def _run_handler(self, ctx: TaskContext) -> tuple[Status, str]:
+        claim = ctx.claim
+        handler = self.handlers.get(claim.type)
+        try:
+            if handler is None:
+                raise PermanentError(f"This app cannot process tasks of type '{claim.type}'.")
+            result = handler(ctx)
+        except Cancelled:
+            return self._after_cancel(ctx)
+        except TransientError as exc:
+            return self._record_failure(claim, exc, transient=True)
+        except PermanentError as exc:
+            return self._record_failure(claim, exc, transient=False)
+        except Exception as exc:
+            if _is_disk_full(exc):
+                return self._pause_for_disk(claim, exc)
+            detail = "".join(traceback.format_exception(exc))
+            log.error("handler for %s raised:\n%s", claim.task_id, detail)
+            error = TransientError(
+                f"Something unexpected went wrong ({type(exc).__name__}: {exc}).",
+                hint="It will be tried again; if it keeps failing, the task log has details.",
+                detail=detail,
+            )
+            return self._record_failure(claim, error, transient=True)
+        except BaseException:
+            self.queue.release(claim, "The worker was interrupted.")
+            raise
+        if self.queue.complete(claim, result or {}):
+            return Status.COMPLETED, ""
+        return Status.RUNNING, "Finished, but another worker holds this task now."
+
+    def _record_failure(
+        self, claim: Claim, exc: TransientError | PermanentError, *, transient: bool
+    ) -> tuple[Status, str]:
+        status = self.queue.fail(claim, exc, transient=transient)
+        return (status or Status.RUNNING), exc.human
+
+    def _after_cancel(self, ctx: TaskContext) -> tuple[Status, str]:
+        reason = ctx.stop_reason
+        if reason is None:  # the handler stopped on its own: ask the database why
+            info = self.queue.get_task(ctx.task_id)
+            reason = (
+                StopReason.CANCEL if info is not None and info.cancel_requested
+                else StopReason.SHUTDOWN
+            )
+        if reason is StopReason.CANCEL:
+            self.queue.acknowledge_cancel(ctx.claim)
+            return Status.CANCELLED, "Cancelled."
+        if reason is StopReason.SHUTDOWN:
+            self.queue.release(ctx.claim)
+            return Status.PENDING, "Paused; it will resume."
+        self.queue.log(ctx.task_id, "This worker lost its lease; another worker continues.",
+                       level="warning")
+        return Status.RUNNING, "Another worker continues this task."
+
+    def _pause_for_disk(self, claim: Claim, exc: BaseException) -> tuple[Status, str]:
+        message = (
+            "The disk is full, so processing is paused. Free some space; work resumes "
+            "by itself."
+        )
+        self.paused_reason = message
+        self._paused_until = time.monotonic() + self.disk_full_pause
+        try:
+            self.queue.log(claim.task_id, f"{message} ({exc})", level="error")
+            self.queue.release(claim, "The disk is full.")
+        except Exception:
+            log.exception("could not record the disk-full pause")
+        return Status.PENDING, message
