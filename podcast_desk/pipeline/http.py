@@ -1,0 +1,106 @@
+"""Small HTTP helpers shared by the feed and download adapters: statuses to task errors."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+
+from podcast_desk.tasks.errors import PermanentError, TaskError, TransientError
+
+__all__ = [
+    "USER_AGENT",
+    "connection_error",
+    "parse_retry_after",
+    "redirect_loop_error",
+    "status_error",
+    "timeout_error",
+]
+
+USER_AGENT = "PodcastDesk/0.1 (+https://github.com/podcast-desk)"
+
+#: Longest Retry-After we honour; a server asking for a day gets the queue's own backoff cap.
+_MAX_RETRY_AFTER = 6 * 3600.0
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), else None."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return min(float(text), _MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        return None
+    delta = when.timestamp() - (time.time() if now is None else now)
+    return min(max(0.0, delta), _MAX_RETRY_AFTER)
+
+
+def status_error(
+    status: int, *, what: str = "episode", retry_after: float | None = None, detail: str = ""
+) -> TaskError:
+    """The task error for an HTTP error status: 5xx/429/408 transient, other 4xx permanent.
+
+    ``what`` names the thing asked for ("episode", "feed") in the sentence.
+    """
+    if status in (404, 410):
+        return PermanentError(
+            f"The server said the {what} does not exist (HTTP {status}).",
+            hint="Check the link.",
+            detail=detail,
+        )
+    if status in (401, 403):
+        return PermanentError(
+            f"The server refused access to the {what} (HTTP {status}).",
+            hint="It may be private, members-only or blocked in your region.",
+            detail=detail,
+        )
+    if status == 429:
+        return TransientError(
+            "The server is rate-limiting us (HTTP 429).",
+            hint="We will try again later.",
+            detail=detail,
+            retry_after=retry_after,
+        )
+    if status == 408 or 500 <= status < 600:
+        return TransientError(
+            f"The server had a problem (HTTP {status}).",
+            hint="We will try again later.",
+            detail=detail,
+            retry_after=retry_after,
+        )
+    if 300 <= status < 400:
+        return redirect_loop_error(what=what, detail=detail)
+    return PermanentError(
+        f"The server refused the request (HTTP {status}).",
+        hint="Check the link.",
+        detail=detail,
+    )
+
+
+def redirect_loop_error(*, what: str = "episode", detail: str = "") -> PermanentError:
+    """The link keeps redirecting (a loop or too many hops)."""
+    return PermanentError(
+        f"The link keeps redirecting and never reaches the {what}.",
+        hint="Open it in a browser and copy the final address.",
+        detail=detail,
+    )
+
+
+def timeout_error(*, detail: str = "") -> TransientError:
+    """The server did not answer within the timeout."""
+    return TransientError(
+        "The server did not answer in time.", hint="We will try again.", detail=detail
+    )
+
+
+def connection_error(*, detail: str = "") -> TransientError:
+    """Connecting failed or the connection dropped (refused, reset, DNS, cut short)."""
+    return TransientError(
+        "Could not connect to the server, or the connection dropped.",
+        hint="Check your internet connection; we will try again.",
+        detail=detail,
+    )
