@@ -334,20 +334,23 @@ class TaskQueue:
 
     # -- working ----------------------------------------------------------------------
 
-    def claim_next(self, owner: str, types: Iterable[str] | None = None) -> Claim | None:
+    def claim_next(
+        self, owner: str, types: Iterable[str] | None = None, *, task_id: str | None = None
+    ) -> Claim | None:
         """Claim the best task that is due, or None.
 
         In one ``BEGIN IMMEDIATE`` transaction: pick the highest-priority, then oldest,
         task that is PENDING and due, or RUNNING with an expired lease (its worker
         died); mark it RUNNING, bump ``lease_token`` and ``attempts``, set the lease.
-        Two workers, in threads or processes, never hold the same task.
+        Two workers, in threads or processes, never hold the same task. With ``task_id``
+        only that task is considered (the CLI's ``process`` works on the one it added).
         """
         self.reap_dead_owners()
         type_list = list(types) if types is not None else None
         while True:
             with self.db.atomic("IMMEDIATE"):
                 now = self.clock()
-                candidate = self._best_candidate(now, type_list)
+                candidate = self._best_candidate(now, type_list, task_id)
                 if candidate is None:
                     return None
                 row = candidate.row
@@ -392,7 +395,9 @@ class TaskQueue:
                     title=row.title,
                 )
 
-    def _best_candidate(self, now: float, types: list[str] | None) -> _Candidate | None:
+    def _best_candidate(
+        self, now: float, types: list[str] | None, task_id: str | None
+    ) -> _Candidate | None:
         order = (Task.priority.desc(), Task.created_at.asc(), Task.id.asc())
         pending = Task.select().where(
             (Task.status == Status.PENDING) & (Task.next_run_at <= now)
@@ -403,6 +408,9 @@ class TaskQueue:
         if types is not None:
             pending = pending.where(Task.type.in_(types))
             expired = expired.where(Task.type.in_(types))
+        if task_id is not None:
+            pending = pending.where(Task.id == task_id)
+            expired = expired.where(Task.id == task_id)
         best_pending = pending.order_by(*order).first()
         best_expired = expired.order_by(*order).first()
         if best_expired is None:

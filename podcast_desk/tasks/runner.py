@@ -19,7 +19,7 @@ from typing import Any
 
 from podcast_desk.tasks.errors import Cancelled, PermanentError, TransientError
 from podcast_desk.tasks.progress import NullReporter, Progress, Reporter
-from podcast_desk.tasks.queue import Claim, Status, TaskQueue, make_owner
+from podcast_desk.tasks.queue import FINISHED, Claim, Status, TaskQueue, make_owner
 
 log = logging.getLogger(__name__)
 
@@ -204,9 +204,7 @@ class Runner:
         Tasks waiting for a later retry stay queued and do not keep ``until_idle`` alive.
         """
         self._stopping.clear()
-        heartbeat = threading.Thread(target=self._heartbeat_loop, name=f"{self.name}-hb",
-                                     daemon=True)
-        heartbeat.start()
+        heartbeat = self._start_heartbeat()
         threads = [
             threading.Thread(target=self._loop, args=(until_idle,), name=f"{self.name}-{i}",
                              daemon=True)
@@ -225,6 +223,37 @@ class Runner:
                     thread.join()
             self._stopping.set()
             heartbeat.join()
+
+    def run_task(self, task_id: str) -> Status | None:
+        """Work on one task in the calling thread until it is finished; returns its status.
+
+        Waits for its retries (transient failures) and for another worker that holds it.
+        Returns early, with the task left resumable, when ``stop()`` is called; None for
+        an unknown id.
+        """
+        self._stopping.clear()
+        heartbeat = self._start_heartbeat()
+        try:
+            while True:
+                claim = self.queue.claim_next(self.owner, self.handlers, task_id=task_id)
+                if claim is not None:
+                    self._execute(claim)
+                info = self.queue.get_task(task_id)
+                if info is None or info.status in FINISHED or self._stopping.is_set():
+                    return None if info is None else info.status
+                wait = self.poll_interval
+                if info.status is Status.PENDING:
+                    wait = min(wait, max(0.01, info.next_run_at - self.queue.clock()))
+                self._wait(wait)
+        finally:
+            self._stopping.set()
+            heartbeat.join()
+
+    def _start_heartbeat(self) -> threading.Thread:
+        thread = threading.Thread(target=self._heartbeat_loop, name=f"{self.name}-hb",
+                                  daemon=True)
+        thread.start()
+        return thread
 
     def run_once(self) -> bool:
         """Claim and run one task in the calling thread; False when nothing was due."""
@@ -248,6 +277,7 @@ class Runner:
                 self._wait(self.poll_interval)
                 continue
             if claim is not None:
+                self.paused_reason = None
                 self._execute(claim)
                 continue
             if until_idle and self._idle():

@@ -1,0 +1,390 @@
+"""Command-line front: parse arguments, open the core, call it, print (design §6)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from podcast_desk import __version__
+from podcast_desk.app import PODCAST, Core, estimate_text, open_core
+from podcast_desk.tasks.queue import Status, TaskInfo
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _emit(args: argparse.Namespace, payload: dict[str, Any], human: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        print(human)
+
+
+def _fail(args: argparse.Namespace, message: str, code: int) -> int:
+    if getattr(args, "json", False):
+        print(json.dumps({"success": False, "error": message}, ensure_ascii=False))
+    else:
+        print(f"Error: {message}", file=sys.stderr)
+    return code
+
+
+def _fmt_time(ts: float | None) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts)) if ts else "-"
+
+
+def _task_line(task: TaskInfo) -> str:
+    what = task.title or task.data.get("source", "")
+    state = f"{task.status}"
+    if task.status is Status.RUNNING:
+        state += f" {task.stage} {task.progress:.0f}%"
+    line = f"{task.id}  {state:<28} {what}"
+    if task.error:
+        line += f"\n    {task.error}"
+    return line
+
+
+# -- commands -----------------------------------------------------------------------------
+
+
+def cmd_add(args: argparse.Namespace, core: Core) -> int:
+    from podcast_desk.pipeline.sources import InvalidSource, parse_source
+
+    try:
+        source = parse_source(args.source)
+    except InvalidSource as exc:
+        return _fail(args, str(exc), EXIT_USAGE)
+    data: dict[str, Any] = {"source": source.url or str(source.path), "kind": source.kind.value}
+    if args.all:
+        data["feedEpisodes"] = "all"
+    elif args.latest:
+        data["feedEpisodes"] = args.latest
+    task_id = core.queue.add_task(PODCAST, data, priority=args.priority)
+    estimate = estimate_text(core)
+    message = (
+        "Queued. The Podcast Desk window or `podcast-desk worker` processes it; "
+        f"follow it with `podcast-desk status {task_id}`."
+    )
+    payload = {
+        "success": True,
+        "taskId": task_id,
+        "taskIds": [task_id],
+        "message": message,
+        "estimatedTime": estimate,
+    }
+    _emit(args, payload, f"{task_id}\n{message}\nEstimated time: {estimate}")
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace, core: Core) -> int:
+    task = core.queue.get_task(args.task_id)
+    if task is None:
+        return _fail(args, f"There is no task with id {args.task_id}.", EXIT_FAIL)
+    api = task.to_api(core.queue.clock())
+    lines = [
+        f"Task      {task.id}  ({task.type})",
+        f"Status    {task.status}"
+        + (f" — {task.stage} {task.progress:.0f}%" if task.stage else ""),
+    ]
+    if task.title:
+        lines.append(f"Title     {task.title}")
+    lines.append(f"Source    {task.data.get('source', '')}")
+    if task.detail:
+        lines.append(f"Progress  {task.detail}")
+    if task.error:
+        lines.append(f"Error     {task.error}")
+    if api["nextRetryAt"]:
+        lines.append(f"Retry at  {_fmt_time(task.next_run_at)}")
+    lines.append(f"Attempts  {task.attempts} of {task.max_attempts}")
+    lines.append(f"Added     {_fmt_time(task.created_at)}")
+    if task.completed_at:
+        lines.append(f"Finished  {_fmt_time(task.completed_at)}")
+    if task.result:
+        lines.append(f"Result    {json.dumps(task.result, ensure_ascii=False)}")
+    _emit(args, {"success": True, "task": api}, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_list(args: argparse.Namespace, core: Core) -> int:
+    statuses = [Status(s.upper()) for s in args.status] if args.status else None
+    tasks = core.queue.list_tasks(statuses, limit=args.limit)
+    now = core.queue.clock()
+    counts = {str(k): v for k, v in core.queue.counts().items()}
+    payload = {"success": True, "tasks": [t.to_api(now) for t in tasks], "counts": counts}
+    human = "\n".join(_task_line(t) for t in tasks) or "No tasks."
+    _emit(args, payload, human)
+    return EXIT_OK
+
+
+def cmd_cancel(args: argparse.Namespace, core: Core) -> int:
+    status = core.queue.cancel(args.task_id)
+    if status is None:
+        return _fail(args, f"There is no task with id {args.task_id}.", EXIT_FAIL)
+    if status is Status.CANCELLED:
+        message = "Cancelled."
+    elif status is Status.RUNNING:
+        message = "Cancel requested; the task stops at its next check."
+    else:
+        message = f"The task is already {status}; nothing to cancel."
+    _emit(args, {"success": status in (Status.CANCELLED, Status.RUNNING), "status": str(status),
+                 "message": message}, message)
+    return EXIT_OK if status in (Status.CANCELLED, Status.RUNNING) else EXIT_FAIL
+
+
+def cmd_retry(args: argparse.Namespace, core: Core) -> int:
+    task = core.queue.get_task(args.task_id)
+    if task is None:
+        return _fail(args, f"There is no task with id {args.task_id}.", EXIT_FAIL)
+    if not core.queue.retry(args.task_id):
+        return _fail(args, f"Only failed or cancelled tasks can be retried; this one is "
+                           f"{task.status}.", EXIT_FAIL)
+    message = "Queued again; it resumes from where it stopped."
+    _emit(args, {"success": True, "status": "PENDING", "message": message}, message)
+    return EXIT_OK
+
+
+def cmd_worker(args: argparse.Namespace, core: Core) -> int:
+    from podcast_desk.console import ConsoleReporter
+
+    reporter = ConsoleReporter(core.queue)
+    runner = core.runner(reporter, concurrency=args.concurrency, poll_interval=args.poll)
+    if not args.until_idle:
+        print(f"Worker {runner.owner} started with {runner.concurrency} thread(s); "
+              "Ctrl-C stops it (running tasks stay resumable).", file=sys.stderr)
+    try:
+        runner.run(until_idle=args.until_idle)
+    except KeyboardInterrupt:
+        print("Stopped; unfinished tasks will resume.", file=sys.stderr)
+        return 130
+    finally:
+        reporter.close()
+    return EXIT_OK
+
+
+def _summary_text(body: dict[str, Any]) -> str:
+    from podcast_desk.pipeline.podcast import clock_text
+
+    lines = [body["title"] or body["sourceUrl"]]
+    meta = " · ".join(x for x in (body["show"], clock_text(body["duration"] or 0),
+                                  body["language"], body["summaryEngine"]) if x)
+    lines.append(meta)
+    summary = body.get("summary")
+    if summary:
+        lines += ["", summary.get("tldr", "")]
+        points = summary.get("keyPoints") or []
+        if points:
+            lines += ["", "Key points:"]
+            lines += [f"  [{clock_text(p['start'])}] {p['text']}" for p in points]
+        chapters = summary.get("chapters") or []
+        if chapters:
+            lines += ["", "Chapters:"]
+            lines += [f"  [{clock_text(c['start'])}] {c['title']}" for c in chapters]
+        if summary.get("keywords"):
+            lines += ["", "Keywords: " + ", ".join(summary["keywords"])]
+    elif not body["transcriptComplete"]:
+        lines += ["", f"Transcribed up to {clock_text(body['transcribedUntil'])} so far."]
+    return "\n".join(lines)
+
+
+def cmd_show(args: argparse.Namespace, core: Core) -> int:
+    from podcast_desk.library.episodes import episode_json, find_episode
+
+    episode = find_episode(args.ref)
+    if episode is None:
+        return _fail(args, f"There is no episode for {args.ref} (yet).", EXIT_FAIL)
+    body = episode_json(episode)
+    human = _summary_text(body)
+    if args.transcript:
+        from podcast_desk.pipeline.podcast import clock_text
+
+        human += "\n\nTranscript:\n" + "\n".join(
+            f"[{clock_text(s['start'])}] {s['text']}" for s in body["segments"])
+    _emit(args, {"success": True, "episode": body}, human)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, core: Core) -> int:
+    from podcast_desk.library.episodes import episode_json, find_episode
+
+    episode = find_episode(args.ref)
+    if episode is None:
+        return _fail(args, f"There is no episode for {args.ref} (yet).", EXIT_FAIL)
+    text = json.dumps(episode_json(episode), ensure_ascii=False, indent=2) + "\n"
+    if args.output is None or str(args.output) == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    out: Path = args.output
+    if out.exists() and not args.force:
+        return _fail(args, f"{out} already exists; use --force to replace it.", EXIT_FAIL)
+    tmp = out.with_name(f".{out.name}.part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+    print(f"Wrote {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_process(args: argparse.Namespace, core: Core) -> int:
+    import os
+    import threading
+
+    from podcast_desk.console import ConsoleReporter
+    from podcast_desk.library.episodes import episode_json, find_episode
+    from podcast_desk.pipeline.sources import InvalidSource, parse_source
+
+    try:
+        source = parse_source(args.source)
+    except InvalidSource as exc:
+        return _fail(args, str(exc), EXIT_USAGE)
+    data: dict[str, Any] = {"source": source.url or str(source.path), "kind": source.kind.value}
+    task_id = core.queue.add_task(PODCAST, data, priority=args.priority)
+    print(f"Processing {task_id} here (Ctrl-C stops; the task stays queued and resumable).",
+          file=sys.stderr)
+    reporter = ConsoleReporter(core.queue)
+    runner = core.runner(reporter, concurrency=1)
+    outcome: list[Status | None] = []
+    thread = threading.Thread(target=lambda: outcome.append(runner.run_task(task_id)),
+                              name="process", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(0.2)
+    except KeyboardInterrupt:
+        print("\nStopping at the next safe point… (Ctrl-C again quits at once)", file=sys.stderr)
+        runner.stop()
+        try:
+            while thread.is_alive():
+                thread.join(0.2)
+        except KeyboardInterrupt:
+            reporter.close()
+            os._exit(130)  # the lease of a dead process is reaped by the next worker
+        reporter.close()
+        print(f"Stopped. Resume with `podcast-desk worker` (task {task_id}).", file=sys.stderr)
+        return 130
+    reporter.close()
+    task = core.queue.get_task(task_id)
+    assert task is not None
+    if task.status is not Status.COMPLETED:
+        return _fail(args, task.error or f"The task ended {task.status}.", EXIT_FAIL)
+    episode = find_episode(task_id)
+    assert episode is not None
+    body = episode_json(episode)
+    _emit(args, {"success": True, "taskId": task_id, "episode": body}, _summary_text(body))
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace, core: Core) -> int:
+    try:
+        from podcast_desk.gui.main_window import run_gui  # type: ignore[import-not-found]
+    except ImportError:
+        print("The Podcast Desk window is not part of this version yet; running the "
+              "headless worker instead.\nAdd links from another terminal: "
+              "podcast-desk add URL   (Ctrl-C stops the worker)", file=sys.stderr)
+        args.until_idle, args.concurrency, args.poll = False, None, 1.0
+        return cmd_worker(args, core)
+    result: int = run_gui(core)
+    return result
+
+
+# -- parsing ------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="podcast-desk",
+        description="Podcast links to searchable transcripts and summaries, on your computer.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", type=Path, default=None,
+                        help="folder for the database, audio and settings "
+                             "(default: $PODCAST_DESK_HOME or the per-user data folder)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add_json(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+    p = sub.add_parser("add", help="queue a link, feed or audio file")
+    p.add_argument("source", help="a web page, video, RSS feed, audio URL or local file")
+    p.add_argument("--priority", type=int, default=0, help="higher runs first (default 0)")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--latest", type=int, metavar="N",
+                       help="for a feed: the newest N episodes, one task each")
+    group.add_argument("--all", action="store_true", help="for a feed: every episode")
+    add_json(p)
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("status", help="show one task")
+    p.add_argument("task_id")
+    add_json(p)
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("list", help="list tasks")
+    p.add_argument("--status", action="append", type=str.upper,
+                   choices=[s.value for s in Status], help="only tasks in this state")
+    p.add_argument("--limit", type=int, default=None)
+    add_json(p)
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("worker", help="process queued tasks without a window")
+    p.add_argument("--until-idle", action="store_true",
+                   help="exit once nothing is due or running (later retries stay queued)")
+    p.add_argument("--concurrency", type=int, default=None, metavar="N",
+                   help="tasks at once (default: the setting, 1)")
+    p.add_argument("--poll", type=float, default=1.0, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser("cancel", help="cancel a task")
+    p.add_argument("task_id")
+    add_json(p)
+    p.set_defaults(func=cmd_cancel)
+
+    p = sub.add_parser("retry", help="queue a failed or cancelled task again")
+    p.add_argument("task_id")
+    add_json(p)
+    p.set_defaults(func=cmd_retry)
+
+    p = sub.add_parser("show", help="show an episode's summary (and transcript)")
+    p.add_argument("ref", metavar="TASK_ID|EPISODE_ID")
+    p.add_argument("--transcript", action="store_true", help="also print the transcript")
+    add_json(p)
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("export", help="export an episode")
+    p.add_argument("ref", metavar="TASK_ID|EPISODE_ID")
+    p.add_argument("--format", choices=["json"], default="json",
+                   help="json (md, txt, srt and vtt come with the library)")
+    p.add_argument("-o", "--output", type=Path, default=None, help="file (default: stdout)")
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("process", help="add a source and process it here, with progress")
+    p.add_argument("source")
+    p.add_argument("--priority", type=int, default=10)
+    add_json(p)
+    p.set_defaults(func=cmd_process)
+
+    p = sub.add_parser("gui", help="open the window (the default)")
+    p.set_defaults(func=cmd_gui)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    func: Callable[[argparse.Namespace, Core], int] = getattr(args, "func", cmd_gui)
+    try:
+        core = open_core(args.data_dir)
+    except Exception as exc:  # a data folder we cannot open is a usage problem, said plainly
+        return _fail(args, f"Could not open the data folder: {exc}", EXIT_FAIL)
+    try:
+        return func(args, core)
+    finally:
+        core.close()

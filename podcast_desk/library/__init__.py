@@ -1,0 +1,1 @@
+"""The library: finding episodes, exports, search, subscriptions."""

@@ -1,0 +1,58 @@
+"""Finding an episode by task or episode id, and the episode as JSON (show, export)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from podcast_desk.store.models import Episode, Segment
+from podcast_desk.tasks.queue import iso
+
+
+def find_episode(ref: str) -> Episode | None:
+    """The episode for a task id (``task_…``) or an episode id (``12`` or ``ep_12``)."""
+    ref = ref.strip()
+    if ref.startswith("task_"):
+        return (Episode.select().where(Episode.task == ref)
+                .order_by(Episode.id.desc()).first())
+    number = ref.removeprefix("ep_")
+    if number.isdigit():
+        return Episode.get_or_none(Episode.id == int(number))
+    return None
+
+
+def segments_of(episode: Episode) -> list[dict[str, Any]]:
+    """The transcript as ``[{"start", "end", "text"}]`` in time order."""
+    query = (Segment.select(Segment.start, Segment.end, Segment.text)
+             .where(Segment.episode == episode.id).order_by(Segment.start))
+    return [{"start": row.start, "end": row.end, "text": row.text} for row in query]
+
+
+def episode_json(episode: Episode, *, with_segments: bool = True) -> dict[str, Any]:
+    """Everything known about an episode, in the CLI's stable JSON shape."""
+    body: dict[str, Any] = {
+        "id": episode.id,
+        "taskId": episode.task_id,
+        "title": episode.title,
+        "show": episode.show,
+        "author": episode.author,
+        "published": iso(episode.published),
+        "duration": episode.duration,
+        "sourceUrl": episode.source_url,
+        "mediaUrl": episode.media_url,
+        "guid": episode.guid,
+        "description": episode.description,
+        "image": episode.image,
+        "language": episode.language,
+        "model": episode.model,
+        "audioPath": episode.audio_path,
+        "transcriptComplete": bool(episode.transcript_done),
+        "transcribedUntil": episode.transcribed_until,
+        "chapters": json.loads(episode.chapters or "[]"),
+        "publisherTranscripts": json.loads(episode.transcripts or "[]"),
+        "summaryEngine": episode.summary_engine,
+        "summary": json.loads(episode.summary) if episode.summary else None,
+    }
+    if with_segments:
+        body["segments"] = segments_of(episode)
+    return body
