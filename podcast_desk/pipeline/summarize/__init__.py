@@ -1,1 +1,1 @@
-"""Summaries: Ollama when it is there, an offline extractive summary otherwise."""
+"""Summaries: Ollama when it is there, an offline extractive summary otherwise (see engine)."""
