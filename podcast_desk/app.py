@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +79,7 @@ def measured_speed(core: Core, sample: int = 20) -> float | None:
     """Seconds of processing per second of audio, from this machine's recent episodes."""
     from podcast_desk.store.models import Episode, Task
 
-    rows = (
+    rows: Iterable[tuple[float, float, float]] = (
         Task.select(Task.started_at, Task.completed_at, Episode.duration)
         .join(Episode, on=(Episode.task == Task.id))
         .where(
@@ -90,7 +90,7 @@ def measured_speed(core: Core, sample: int = 20) -> float | None:
         )
         .order_by(Task.completed_at.desc())
         .limit(sample)
-        .tuples()
+        .tuples()  # type: ignore[assignment]
     )
     work = audio = 0.0
     for started, completed, duration in rows:

@@ -278,7 +278,7 @@ def cmd_process(args: argparse.Namespace, core: Core) -> int:
 
 def cmd_gui(args: argparse.Namespace, core: Core) -> int:
     try:
-        from podcast_desk.gui.main_window import run_gui  # type: ignore[import-not-found]
+        from podcast_desk.gui.main_window import run_gui
     except ImportError:
         print("The Podcast Desk window is not part of this version yet; running the "
               "headless worker instead.\nAdd links from another terminal: "

@@ -13,8 +13,10 @@ def find_episode(ref: str) -> Episode | None:
     """The episode for a task id (``task_…``) or an episode id (``12`` or ``ep_12``)."""
     ref = ref.strip()
     if ref.startswith("task_"):
-        return (Episode.select().where(Episode.task == ref)
-                .order_by(Episode.id.desc()).first())
+        found: Episode | None = (
+            Episode.select().where(Episode.task == ref).order_by(Episode.id.desc()).first()
+        )
+        return found
     number = ref.removeprefix("ep_")
     if number.isdigit():
         return Episode.get_or_none(Episode.id == int(number))
@@ -32,7 +34,7 @@ def episode_json(episode: Episode, *, with_segments: bool = True) -> dict[str, A
     """Everything known about an episode, in the CLI's stable JSON shape."""
     body: dict[str, Any] = {
         "id": episode.id,
-        "taskId": episode.task_id,
+        "taskId": episode.__data__.get("task"),
         "title": episode.title,
         "show": episode.show,
         "author": episode.author,

@@ -437,6 +437,10 @@ _TEXT_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# yt-dlp's only report of a 200 answer with no body (HttpFD: "Did not get any data blocks").
+_EMPTY_BODY = re.compile(r"did not get any data blocks", re.I)
+
+
 def classify_error(exc: BaseException) -> TaskError:
     """Map an exception from yt-dlp (or the network below it) to a TaskError for people.
 
@@ -492,6 +496,12 @@ def classify_error(exc: BaseException) -> TaskError:
             return connection_error(detail=detail)
 
     text = " ".join(str(item) for item in chain)
+    if _EMPTY_BODY.search(text):
+        return PermanentError(
+            "The server sent an empty file instead of the episode's audio.",
+            hint="Check the link; the episode may have been removed.",
+            detail=detail,
+        )
     status = _TEXT_STATUS.search(text)
     if status:
         code = int(status.group(1))
