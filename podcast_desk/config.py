@@ -24,7 +24,7 @@ class Settings:
     model: str = "bundled"  # "bundled" (offline tiny.en), a model name, or a folder path
     compute_type: str = "int8"
     cpu_threads: int = 0  # 0 = all cores
-    beam_size: int = 1
+    beam_size: int = 5  # batched beams 1–3 drop sentences at chunk ends (docs/performance.md)
     batched: bool = True
     batch_size: int = 8
     slice_seconds: float = 600.0
