@@ -144,9 +144,27 @@ class EventInfo:
     message: str
 
 
+@dataclass(frozen=True)
+class _Row:
+    """The columns the claim path reads."""
+
+    id: str
+    type: str
+    priority: int
+    created_at: float
+    attempts: int
+    max_attempts: int
+    cancel_requested: int
+    lease_token: int
+    started_at: float | None
+    data: str
+    title: str
+    stage: str
+
+
 @dataclass
 class _Candidate:
-    row: Task
+    row: _Row
     expired: bool = field(default=False)
 
 
@@ -366,16 +384,13 @@ class TaskQueue:
                     continue
                 token = row.lease_token + 1
                 attempt = row.attempts + 1
-                Task.update(
-                    status=Status.RUNNING,
-                    lease_owner=owner,
-                    lease_token=token,
-                    lease_expires_at=now + self.lease_seconds,
-                    attempts=attempt,
-                    started_at=row.started_at or now,
-                    updated_at=now,
-                    error=None,
-                ).where(Task.id == row.id).execute()
+                self.db.execute_sql(
+                    "UPDATE task SET status = 'RUNNING', lease_owner = ?, lease_token = ?,"
+                    " lease_expires_at = ?, attempts = ?, started_at = ?, updated_at = ?,"
+                    " error = NULL WHERE id = ?",
+                    (owner, token, now + self.lease_seconds, attempt, row.started_at or now,
+                     now, row.id),
+                )
                 if candidate.expired:
                     message = (
                         f"Resumed by {owner} after the previous worker stopped "
@@ -395,35 +410,36 @@ class TaskQueue:
                     title=row.title,
                 )
 
+    # The claim path is hand-written SQL: it runs for every task and peewee's query
+    # building cost more than SQLite itself here (benchmarks/queue_bench.py).
+    _CANDIDATE_COLUMNS = (
+        "id, type, priority, created_at, attempts, max_attempts, cancel_requested, "
+        "lease_token, started_at, data, title, stage"
+    )
+
     def _best_candidate(
         self, now: float, types: list[str] | None, task_id: str | None
     ) -> _Candidate | None:
-        order = (Task.priority.desc(), Task.created_at.asc(), Task.id.asc())
-        pending = Task.select().where(
-            (Task.status == Status.PENDING) & (Task.next_run_at <= now)
-        )
-        expired = Task.select().where(
-            (Task.status == Status.RUNNING) & (Task.lease_expires_at < now)
-        )
+        extra, params = "", []
         if types is not None:
-            pending = pending.where(Task.type.in_(types))
-            expired = expired.where(Task.type.in_(types))
+            extra += f" AND type IN ({', '.join('?' * len(types))})"
+            params += types
         if task_id is not None:
-            pending = pending.where(Task.id == task_id)
-            expired = expired.where(Task.id == task_id)
-        best_pending = pending.order_by(*order).first()
-        best_expired = expired.order_by(*order).first()
-        if best_expired is None:
-            return _Candidate(best_pending) if best_pending else None
-        if best_pending is None:
-            return _Candidate(best_expired, expired=True)
-
-        def key(row: Task) -> tuple[int, float, str]:
-            return (-row.priority, row.created_at, row.id)
-
-        if key(best_expired) < key(best_pending):
-            return _Candidate(best_expired, expired=True)
-        return _Candidate(best_pending)
+            extra += " AND id = ?"
+            params.append(task_id)
+        order = " ORDER BY priority DESC, created_at ASC, id ASC LIMIT 1"
+        found = []
+        for condition, expired in (
+            ("status = 'PENDING' AND next_run_at <= ?", False),
+            ("status = 'RUNNING' AND lease_expires_at < ?", True),
+        ):
+            sql = f"SELECT {self._CANDIDATE_COLUMNS} FROM task WHERE {condition}{extra}{order}"
+            row = self.db.execute_sql(sql, [now, *params]).fetchone()
+            if row is not None:
+                found.append(_Candidate(_Row(*row), expired=expired))
+        if not found:
+            return None
+        return min(found, key=lambda c: (-c.row.priority, c.row.created_at, c.row.id))
 
     def reap_dead_owners(self) -> int:
         """Expire the leases of RUNNING tasks whose owner process on this host is gone.
@@ -431,8 +447,9 @@ class TaskQueue:
         A killed worker's tasks can then be resumed at once instead of after the lease
         runs out. Owners on other hosts, or whose pid is alive, are left alone.
         """
-        query = Task.select(Task.lease_owner).where(Task.status == Status.RUNNING).distinct()
-        owners: Iterable[tuple[str | None]] = query.tuples()  # type: ignore[assignment]
+        owners: Iterable[tuple[str | None]] = self.db.execute_sql(
+            "SELECT DISTINCT lease_owner FROM task WHERE status = 'RUNNING'"
+        ).fetchall()
         dead = []
         for (owner,) in owners:
             host, _, rest = (owner or "").partition(":")
@@ -492,7 +509,9 @@ class TaskQueue:
         }
         if title is not None:
             values[Task.title] = title
-        with self.db.atomic():
+        # IMMEDIATE: this transaction reads before it writes; a deferred one would fail at
+        # once with "database is locked" if another connection wrote in between.
+        with self.db.atomic("IMMEDIATE"):
             row = Task.get_or_none(
                 (Task.id == claim.task_id)
                 & (Task.lease_token == claim.token)
@@ -716,7 +735,7 @@ class TaskQueue:
 
     def _finish(
         self,
-        row: Task,
+        row: Task | _Row,
         now: float,
         status: Status,
         *,
@@ -736,8 +755,8 @@ class TaskQueue:
         self._event(row.id, now, message, level=level, stage=row.stage,
                     kind=str(status).lower())
 
-    @staticmethod
     def _event(
+        self,
         task_id: str,
         now: float,
         message: str,
@@ -746,6 +765,8 @@ class TaskQueue:
         stage: str = "",
         kind: str = "log",
     ) -> None:
-        TaskEvent.insert(
-            task=task_id, time=now, level=level, stage=stage, kind=kind, message=message
-        ).execute()
+        self.db.execute_sql(
+            "INSERT INTO task_event (task_id, time, level, stage, kind, message)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (task_id, now, level, stage, kind, message),
+        )

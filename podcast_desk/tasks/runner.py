@@ -142,7 +142,8 @@ class Runner:
 
     The runner never dies because a handler raised: every outcome is recorded on the
     task. A heartbeat thread keeps each held lease alive and stops a task whose lease
-    was lost or whose cancel was requested.
+    was lost or whose cancel was requested. Once stopped, a runner stays stopped (a stop
+    that comes before ``run`` is not lost); build a new one to work again.
     """
 
     def __init__(
@@ -203,8 +204,7 @@ class Runner:
 
         Tasks waiting for a later retry stay queued and do not keep ``until_idle`` alive.
         """
-        self._stopping.clear()
-        heartbeat = self._start_heartbeat()
+        heartbeat, beat_stop = self._start_heartbeat()
         threads = [
             threading.Thread(target=self._loop, args=(until_idle,), name=f"{self.name}-{i}",
                              daemon=True)
@@ -221,7 +221,7 @@ class Runner:
                 self.stop()
                 for thread in threads:
                     thread.join()
-            self._stopping.set()
+            beat_stop.set()
             heartbeat.join()
 
     def run_task(self, task_id: str) -> Status | None:
@@ -231,13 +231,17 @@ class Runner:
         Returns early, with the task left resumable, when ``stop()`` is called; None for
         an unknown id.
         """
-        self._stopping.clear()
-        heartbeat = self._start_heartbeat()
+        heartbeat, beat_stop = self._start_heartbeat()
         try:
             while True:
-                claim = self.queue.claim_next(self.owner, self.handlers, task_id=task_id)
-                if claim is not None:
-                    self._execute(claim)
+                try:
+                    claim = self.queue.claim_next(self.owner, self.handlers, task_id=task_id)
+                    if claim is not None:
+                        self._execute(claim)
+                except Exception:  # a locked or full database: try again shortly
+                    log.exception("working on %s failed", task_id)
+                    self._wait(self.poll_interval)
+                    continue
                 info = self.queue.get_task(task_id)
                 if info is None or info.status in FINISHED or self._stopping.is_set():
                     return None if info is None else info.status
@@ -246,14 +250,15 @@ class Runner:
                     wait = min(wait, max(0.01, info.next_run_at - self.queue.clock()))
                 self._wait(wait)
         finally:
-            self._stopping.set()
+            beat_stop.set()
             heartbeat.join()
 
-    def _start_heartbeat(self) -> threading.Thread:
-        thread = threading.Thread(target=self._heartbeat_loop, name=f"{self.name}-hb",
-                                  daemon=True)
+    def _start_heartbeat(self) -> tuple[threading.Thread, threading.Event]:
+        done = threading.Event()
+        thread = threading.Thread(target=self._heartbeat_loop, args=(done,),
+                                  name=f"{self.name}-hb", daemon=True)
         thread.start()
-        return thread
+        return thread, done
 
     def run_once(self) -> bool:
         """Claim and run one task in the calling thread; False when nothing was due."""
@@ -278,7 +283,12 @@ class Runner:
                 continue
             if claim is not None:
                 self.paused_reason = None
-                self._execute(claim)
+                try:
+                    self._execute(claim)
+                except Exception:  # recording the outcome failed (locked or full database):
+                    # the lease runs out and the task is resumed; this thread goes on.
+                    log.exception("recording the outcome of %s failed", claim.task_id)
+                    self._wait(self.poll_interval)
                 continue
             if until_idle and self._idle():
                 return
@@ -301,8 +311,8 @@ class Runner:
             if not self._stopping.is_set():
                 self._wake.wait(timeout=seconds)
 
-    def _heartbeat_loop(self) -> None:
-        while not self._stopping.wait(self.heartbeat_interval):
+    def _heartbeat_loop(self, done: threading.Event) -> None:
+        while not done.wait(self.heartbeat_interval):
             self.beat()
 
     def beat(self) -> None:
