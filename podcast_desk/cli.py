@@ -5,15 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
+import signal
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from podcast_desk import __version__
 from podcast_desk.app import PODCAST, Core, estimate_text, open_core
 from podcast_desk.tasks.queue import Status, TaskInfo
+from podcast_desk.tasks.runner import Runner
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -147,6 +151,31 @@ def cmd_retry(args: argparse.Namespace, core: Core) -> int:
     return EXIT_OK
 
 
+@contextmanager
+def _stop_on_signals(runner: Runner, message: str) -> Iterator[Callable[[], bool]]:
+    """Ctrl-C (or SIGTERM) stops the runner cleanly; a second Ctrl-C quits at once.
+
+    A signal handler rather than KeyboardInterrupt: an exception raised inside
+    Thread.join can leave the thread looking finished while it still runs.
+    """
+    received: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        received.append(signum)
+        if len(received) == 1:
+            print(f"\n{message}", file=sys.stderr, flush=True)
+            runner.stop()
+        else:
+            os._exit(130)  # the lease of a dead process is reaped by the next worker
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield lambda: bool(received)
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
 def cmd_worker(args: argparse.Namespace, core: Core) -> int:
     from podcast_desk.console import ConsoleReporter
 
@@ -155,13 +184,15 @@ def cmd_worker(args: argparse.Namespace, core: Core) -> int:
     if not args.until_idle:
         print(f"Worker {runner.owner} started with {runner.concurrency} thread(s); "
               "Ctrl-C stops it (running tasks stay resumable).", file=sys.stderr)
+    stopping = "Stopping at the next safe point… (Ctrl-C again quits at once)"
     try:
-        runner.run(until_idle=args.until_idle)
-    except KeyboardInterrupt:
-        print("Stopped; unfinished tasks will resume.", file=sys.stderr)
-        return 130
+        with _stop_on_signals(runner, stopping) as interrupted:
+            runner.run(until_idle=args.until_idle)
     finally:
         reporter.close()
+    if interrupted():
+        print("Stopped; unfinished tasks will resume.", file=sys.stderr)
+        return 130
     return EXIT_OK
 
 
@@ -228,9 +259,6 @@ def cmd_export(args: argparse.Namespace, core: Core) -> int:
 
 
 def cmd_process(args: argparse.Namespace, core: Core) -> int:
-    import os
-    import threading
-
     from podcast_desk.console import ConsoleReporter
     from podcast_desk.library.episodes import episode_json, find_episode
     from podcast_desk.pipeline.sources import InvalidSource, parse_source
@@ -245,26 +273,15 @@ def cmd_process(args: argparse.Namespace, core: Core) -> int:
           file=sys.stderr)
     reporter = ConsoleReporter(core.queue)
     runner = core.runner(reporter, concurrency=1)
-    outcome: list[Status | None] = []
-    thread = threading.Thread(target=lambda: outcome.append(runner.run_task(task_id)),
-                              name="process", daemon=True)
-    thread.start()
+    stopping = "Stopping at the next safe point… (Ctrl-C again quits at once)"
     try:
-        while thread.is_alive():
-            thread.join(0.2)
-    except KeyboardInterrupt:
-        print("\nStopping at the next safe point… (Ctrl-C again quits at once)", file=sys.stderr)
-        runner.stop()
-        try:
-            while thread.is_alive():
-                thread.join(0.2)
-        except KeyboardInterrupt:
-            reporter.close()
-            os._exit(130)  # the lease of a dead process is reaped by the next worker
+        with _stop_on_signals(runner, stopping) as interrupted:
+            runner.run_task(task_id)
+    finally:
         reporter.close()
+    if interrupted():
         print(f"Stopped. Resume with `podcast-desk worker` (task {task_id}).", file=sys.stderr)
         return 130
-    reporter.close()
     task = core.queue.get_task(task_id)
     assert task is not None
     if task.status is not Status.COMPLETED:
@@ -359,6 +376,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="json (md, txt, srt and vtt come with the library)")
     p.add_argument("-o", "--output", type=Path, default=None, help="file (default: stdout)")
     p.add_argument("--force", action="store_true", help="replace an existing file")
+    add_json(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("process", help="add a source and process it here, with progress")
