@@ -353,12 +353,53 @@ class Transcriber:
                 without_timestamps=True,
                 **common,
             )
-            raw = _sentences(_stoppable(segs, should_stop))
+            checked = self._redo_dropouts(_stoppable(segs, should_stop), chunk, language)
+            raw = _sentences(checked)
         else:
             segs, info = model.transcribe(chunk, vad_filter=opts.vad, **common)
             raw = (_Piece(s.start, s.end, s.text) for s in _stoppable(segs, should_stop))
         segments = _tidy(raw, t, cut)
         return segments, str(info.language), float(info.language_probability)
+
+
+    def _redo_dropouts(
+        self, segments: Iterable[Any], chunk: NDArray[np.float32], language: str | None
+    ) -> Iterator[Any]:
+        """Decode again, with beam 5, any VAD chunk whose text is implausibly short.
+
+        Batched greedy decoding now and then ends a 30 s chunk after one word (seen on
+        long.mp3: "The" for 30 s of speech). Such a chunk is re-decoded on its own with a
+        wider beam; everything else keeps the fast path's text.
+        """
+        for seg in segments:
+            span = float(seg.end) - float(seg.start)
+            words = len(str(seg.text).split())
+            if (
+                self.options.beam_size >= _REDO_BEAM
+                or span < _REDO_MIN_SECONDS
+                or words >= _REDO_MIN_WORDS_PER_SECOND * span
+            ):
+                yield seg
+                continue
+            offset = float(seg.start)
+            audio = chunk[int(offset * SAMPLE_RATE):int(float(seg.end) * SAMPLE_RATE)]
+            # Sequential decoding with timestamp tokens does not show the dropout.
+            redone, _ = self.model.transcribe(
+                audio, language=language, beam_size=_REDO_BEAM, vad_filter=False,
+                condition_on_previous_text=False,
+            )
+            pieces = [_Piece(offset + float(p.start), offset + float(p.end), str(p.text))
+                      for p in redone if str(p.text).strip()]
+            if sum(len(p.text.split()) for p in pieces) > words:
+                yield from pieces
+            else:
+                yield seg
+
+
+# A chunk of at least this many seconds with fewer words per second than this is a dropout.
+_REDO_MIN_SECONDS = 5.0
+_REDO_MIN_WORDS_PER_SECOND = 0.5
+_REDO_BEAM = 5
 
 
 @dataclass(frozen=True, slots=True)
