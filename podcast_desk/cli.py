@@ -185,10 +185,19 @@ def cmd_worker(args: argparse.Namespace, core: Core) -> int:
         print(f"Worker {runner.owner} started with {runner.concurrency} thread(s); "
               "Ctrl-C stops it (running tasks stay resumable).", file=sys.stderr)
     stopping = "Stopping at the next safe point… (Ctrl-C again quits at once)"
+    scheduler = None
     try:
         with _stop_on_signals(runner, stopping) as interrupted:
+            if args.until_idle:  # a one-shot run (cron) also looks at the due feeds once
+                _check_feeds_once(core)
+            else:
+                from podcast_desk.app import Scheduler
+
+                scheduler = Scheduler(core, on_queued=lambda ids: runner.wake()).start()
             runner.run(until_idle=args.until_idle)
     finally:
+        if scheduler is not None:
+            scheduler.stop()
         reporter.close()
     if interrupted():
         print("Stopped; unfinished tasks will resume.", file=sys.stderr)
@@ -239,23 +248,123 @@ def cmd_show(args: argparse.Namespace, core: Core) -> int:
 
 
 def cmd_export(args: argparse.Namespace, core: Core) -> int:
-    from podcast_desk.library.episodes import episode_json, find_episode
+    from podcast_desk.library.episodes import find_episode
+    from podcast_desk.library.exports import ExportExists, export_to_file, render
 
     episode = find_episode(args.ref)
     if episode is None:
         return _fail(args, f"There is no episode for {args.ref} (yet).", EXIT_FAIL)
-    text = json.dumps(episode_json(episode), ensure_ascii=False, indent=2) + "\n"
     if args.output is None or str(args.output) == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(render(episode, args.format))
         return EXIT_OK
     out: Path = args.output
-    if out.exists() and not args.force:
+    try:
+        export_to_file(episode, args.format, out, overwrite=args.force)
+    except ExportExists:
         return _fail(args, f"{out} already exists; use --force to replace it.", EXIT_FAIL)
-    tmp = out.with_name(f".{out.name}.part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out)
-    print(f"Wrote {out}", file=sys.stderr)
+    except OSError as exc:
+        return _fail(args, f"Could not write {out}: {exc.strerror or exc}.", EXIT_FAIL)
+    if args.json:
+        _emit(args, {"success": True, "path": str(out), "format": args.format}, "")
+    else:
+        print(f"Wrote {out}", file=sys.stderr)
     return EXIT_OK
+
+
+def _highlight(snippet: str, tty: bool) -> str:
+    from podcast_desk.library.search import MARK
+
+    if tty:
+        return snippet.replace(MARK[0], "\x1b[1;33m").replace(MARK[1], "\x1b[0m")
+    return snippet
+
+
+def cmd_search(args: argparse.Namespace, core: Core) -> int:
+    from podcast_desk.library.exports import clock
+    from podcast_desk.library.search import search
+
+    if not args.query.strip():
+        return _fail(args, "Type something to search for.", EXIT_USAGE)
+    hits = search(args.query, limit=args.limit, db=core.db)
+    payload = {"success": True, "results": [h.to_api() for h in hits]}
+    tty = sys.stdout.isatty()
+    lines = [f"[{clock(h.start)}] {h.title or f'Episode {h.episode_id}'} — "
+             f"{_highlight(h.snippet, tty)}   (episode {h.episode_id})" for h in hits]
+    _emit(args, payload, "\n".join(lines) or "Nothing found.")
+    return EXIT_OK
+
+
+def _subscription_lines(info: Any) -> str:
+    def when(ts: float | None) -> str:
+        return _fmt_time(ts) if ts else "never"
+
+    lines = [f"{info.id:>4}  {info.title or '(not checked yet)'}", f"      {info.feed_url}",
+             f"      last check {when(info.last_checked_at)} · next {when(info.next_check_at)}"
+             f" · {info.queued} queued, {info.seen} seen"]
+    if info.last_error:
+        lines.append(f"      Error: {info.last_error}")
+    return "\n".join(lines)
+
+
+def cmd_subscribe(args: argparse.Namespace, core: Core) -> int:
+    from podcast_desk.library.subscriptions import InvalidFeed
+
+    subs = core.subscriptions()
+    try:
+        if args.no_check:
+            info, created = subs.subscribe(args.feed_url, backfill=args.backfill)
+            task_ids: tuple[str, ...] = ()
+            error = None
+        else:
+            info, created, result = subs.subscribe_and_check(args.feed_url,
+                                                             backfill=args.backfill)
+            task_ids, error = result.task_ids, result.error
+    except InvalidFeed as exc:
+        return _fail(args, str(exc), EXIT_USAGE)
+    name = f'"{info.title}"' if info.title else info.feed_url
+    message = f"Subscribed to {name}." if created else f"Already subscribed to {name}."
+    if task_ids:
+        message += f" Queued {len(task_ids)} episode(s)."
+    if error:
+        message += f" The first check failed ({error}); it will be tried again."
+    message += (f" Checked every {core.settings.feed_check_minutes:g} minutes while the window "
+                "or `podcast-desk worker` runs.")
+    payload = {"success": True, "created": created, "subscription": info.to_api(),
+               "taskIds": list(task_ids), "message": message}
+    _emit(args, payload, message + ("\n" + "\n".join(task_ids) if task_ids else ""))
+    return EXIT_OK
+
+
+def cmd_unsubscribe(args: argparse.Namespace, core: Core) -> int:
+    info = core.subscriptions().unsubscribe(args.ref)
+    if info is None:
+        return _fail(args, f"There is no subscription {args.ref}.", EXIT_FAIL)
+    message = (f"Unsubscribed from {info.title or info.feed_url}. "
+               "Episodes already queued or done stay.")
+    _emit(args, {"success": True, "subscription": info.to_api(), "message": message}, message)
+    return EXIT_OK
+
+
+def cmd_subscriptions(args: argparse.Namespace, core: Core) -> int:
+    subs = core.subscriptions()
+    if args.check:
+        subs.check_due(now=float("inf"))
+    infos = subs.list_all()
+    payload = {"success": True, "subscriptions": [i.to_api() for i in infos]}
+    human = "\n".join(_subscription_lines(i) for i in infos) or (
+        "No subscriptions. Add one with `podcast-desk subscribe FEED_URL`.")
+    _emit(args, payload, human)
+    return EXIT_OK
+
+
+def _check_feeds_once(core: Core) -> None:
+    try:
+        task_ids = core.subscriptions().check_due()
+    except Exception:
+        logging.getLogger(__name__).exception("checking subscriptions failed")
+        return
+    if task_ids:
+        print(f"Queued {len(task_ids)} new episode(s) from subscriptions.", file=sys.stderr)
 
 
 def cmd_process(args: argparse.Namespace, core: Core) -> int:
@@ -372,12 +481,38 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export an episode")
     p.add_argument("ref", metavar="TASK_ID|EPISODE_ID")
-    p.add_argument("--format", choices=["json"], default="json",
-                   help="json (md, txt, srt and vtt come with the library)")
+    p.add_argument("--format", choices=["md", "txt", "srt", "vtt", "json"], default="json",
+                   help="md (summary + transcript), txt, srt or vtt (subtitles), json "
+                        "(everything; the default)")
     p.add_argument("-o", "--output", type=Path, default=None, help="file (default: stdout)")
     p.add_argument("--force", action="store_true", help="replace an existing file")
     add_json(p)
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("search", help="search every transcript, title and summary")
+    p.add_argument("query", help="words to find; all must match (a trailing * finds prefixes)")
+    p.add_argument("--limit", type=int, default=20, help="at most N results (default 20)")
+    add_json(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("subscribe", help="follow a feed: its new episodes are queued")
+    p.add_argument("feed_url")
+    p.add_argument("--backfill", type=int, default=1, metavar="N",
+                   help="queue the newest N episodes now (default 1; 0 = only new ones)")
+    p.add_argument("--no-check", action="store_true",
+                   help="do not fetch the feed now; the next check does")
+    add_json(p)
+    p.set_defaults(func=cmd_subscribe)
+
+    p = sub.add_parser("unsubscribe", help="stop following a feed")
+    p.add_argument("ref", metavar="FEED_URL|ID")
+    add_json(p)
+    p.set_defaults(func=cmd_unsubscribe)
+
+    p = sub.add_parser("subscriptions", help="list subscribed feeds")
+    p.add_argument("--check", action="store_true", help="check every feed now")
+    add_json(p)
+    p.set_defaults(func=cmd_subscriptions)
 
     p = sub.add_parser("process", help="add a source and process it here, with progress")
     p.add_argument("source")
@@ -400,9 +535,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Callable[[argparse.Namespace, Core], int] = getattr(args, "func", cmd_gui)
     try:
         core = open_core(args.data_dir)
-    except Exception as exc:  # a data folder we cannot open is a usage problem, said plainly
+    except Exception as exc:  # a data folder we cannot open is said plainly, not traced
+        if _is_locked(exc):
+            return _fail(args, DATABASE_BUSY, EXIT_FAIL)
         return _fail(args, f"Could not open the data folder: {exc}", EXIT_FAIL)
+    if core.settings_warning:
+        print(f"Warning: {core.settings_warning}", file=sys.stderr)
     try:
         return func(args, core)
+    except Exception as exc:
+        if _is_locked(exc):
+            return _fail(args, DATABASE_BUSY, EXIT_FAIL)
+        raise
     finally:
         core.close()
+
+
+DATABASE_BUSY = (
+    "The database is busy: another program has held it for more than 10 seconds. "
+    "Try again in a moment; nothing was changed."
+)
+
+
+def _is_locked(exc: BaseException) -> bool:
+    import sqlite3
+
+    from peewee import OperationalError
+
+    return isinstance(exc, OperationalError | sqlite3.OperationalError) and (
+        "locked" in str(exc) or "busy" in str(exc)
+    )

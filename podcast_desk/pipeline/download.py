@@ -19,7 +19,13 @@ from podcast_desk.pipeline.http import (
     status_error,
     timeout_error,
 )
-from podcast_desk.tasks.errors import Cancelled, PermanentError, TaskError, TransientError
+from podcast_desk.tasks.errors import (
+    Cancelled,
+    DiskFull,
+    PermanentError,
+    TaskError,
+    TransientError,
+)
 
 __all__ = [
     "DownloadProgress",
@@ -486,8 +492,9 @@ def classify_error(exc: BaseException) -> TaskError:
             return timeout_error(detail=detail)
     for item in chain:
         if isinstance(item, OSError) and item.errno in (errno.ENOSPC, errno.EDQUOT):
-            return TransientError(
-                "The disk is full.", hint="Free some space; we will try again.", detail=detail
+            return DiskFull(
+                "The disk is full.", hint="Free some space; work resumes by itself.",
+                detail=detail,
             )
     for item in chain:
         if isinstance(

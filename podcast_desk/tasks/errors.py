@@ -44,6 +44,14 @@ class TransientError(TaskError):
         self.retry_after = retry_after
 
 
+class DiskFull(TaskError):
+    """The disk (or the database) is full: the queue pauses instead of failing the task.
+
+    Not a failure of the task: it is given back to the queue without spending an attempt
+    and the runner stops claiming for a while, with a visible message.
+    """
+
+
 class PermanentError(TaskError):
     """Trying again will not help: bad link, 404, no audio, corrupt media, over limits."""
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any
 
-from podcast_desk.tasks.errors import Cancelled, PermanentError, TransientError
+from podcast_desk.tasks.errors import Cancelled, DiskFull, PermanentError, TransientError
 from podcast_desk.tasks.progress import NullReporter, Progress, Reporter
 from podcast_desk.tasks.queue import FINISHED, Claim, Status, TaskQueue, make_owner
 
@@ -131,6 +131,13 @@ class TaskContext:
 Handler = Callable[[TaskContext], "dict[str, Any] | None"]
 
 
+def _is_busy(exc: BaseException) -> bool:
+    """A database held by another process for longer than the busy timeout."""
+    return isinstance(exc, sqlite3.OperationalError) or (
+        type(exc).__name__ == "OperationalError" and "locked" in str(exc)
+    )
+
+
 def _is_disk_full(exc: BaseException) -> bool:
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return True
@@ -173,6 +180,7 @@ class Runner:
         self._active: dict[str, TaskContext] = {}
         self._active_lock = threading.Lock()
         self._paused_until = 0.0
+        self._unreleased: list[Claim] = []
 
     # -- control ----------------------------------------------------------------------
 
@@ -275,10 +283,15 @@ class Runner:
             if wait > 0:
                 self._wait(wait)
                 continue
+            if self._unreleased:
+                self._release_leftovers()
             try:
                 claim = self.queue.claim_next(owner, self.handlers)
-            except Exception:  # a locked or full database must not kill the thread
-                log.exception("claiming a task failed")
+            except Exception as exc:  # a locked or full database must not kill the thread
+                if _is_busy(exc):
+                    log.warning("The database is busy (%s); waiting.", exc)
+                else:
+                    log.exception("claiming a task failed")
                 self._wait(self.poll_interval)
                 continue
             if claim is not None:
@@ -362,6 +375,8 @@ class Runner:
             result = handler(ctx)
         except Cancelled:
             return self._after_cancel(ctx)
+        except DiskFull as exc:
+            return self._pause_for_disk(claim, exc)
         except TransientError as exc:
             return self._record_failure(claim, exc, transient=True)
         except PermanentError as exc:
@@ -411,13 +426,27 @@ class Runner:
     def _pause_for_disk(self, claim: Claim, exc: BaseException) -> tuple[Status, str]:
         message = (
             "The disk is full, so processing is paused. Free some space; work resumes "
-            "by itself."
+            f"by itself within {self.disk_full_pause:.0f} seconds."
         )
         self.paused_reason = message
         self._paused_until = time.monotonic() + self.disk_full_pause
         try:
-            self.queue.log(claim.task_id, f"{message} ({exc})", level="error")
             self.queue.release(claim, "The disk is full.")
-        except Exception:
-            log.exception("could not record the disk-full pause")
+            self.queue.log(claim.task_id, f"{message} ({exc})", level="error")
+        except Exception as error:  # no room even for that: give it back once there is
+            log.warning("could not record the disk-full pause yet: %s", error)
+            with self._active_lock:
+                self._unreleased.append(claim)
         return Status.PENDING, message
+
+    def _release_leftovers(self) -> None:
+        """Give back tasks whose release failed on a full disk (before claiming more)."""
+        with self._active_lock:
+            leftovers, self._unreleased = self._unreleased, []
+        for claim in leftovers:
+            try:
+                self.queue.release(claim, "The disk is full.")
+            except Exception as error:
+                log.warning("still cannot release %s: %s", claim.task_id, error)
+                with self._active_lock:
+                    self._unreleased.append(claim)

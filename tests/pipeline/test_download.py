@@ -485,9 +485,11 @@ def test_classify_text_only_download_errors(text: str, kind: type, start: str) -
     assert text in result.detail
 
 
-def test_classify_disk_full_is_transient() -> None:
+def test_classify_disk_full_pauses_the_queue() -> None:
+    from podcast_desk.tasks.errors import DiskFull
+
     result = classify_error(OSError(errno.ENOSPC, "No space left on device"))
-    assert isinstance(result, TransientError)
+    assert isinstance(result, DiskFull)
     assert result.message == "The disk is full."
 
 
