@@ -348,7 +348,7 @@ def cmd_unsubscribe(args: argparse.Namespace, core: Core) -> int:
 def cmd_subscriptions(args: argparse.Namespace, core: Core) -> int:
     subs = core.subscriptions()
     if args.check:
-        subs.check_due(now=float("inf"))
+        subs.check_due(everything=True)
     infos = subs.list_all()
     payload = {"success": True, "subscriptions": [i.to_api() for i in infos]}
     human = "\n".join(_subscription_lines(i) for i in infos) or (
@@ -403,15 +403,20 @@ def cmd_process(args: argparse.Namespace, core: Core) -> int:
 
 
 def cmd_gui(args: argparse.Namespace, core: Core) -> int:
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+        or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        return _fail(args, "There is no display to open the window on. Use `podcast-desk "
+                           "worker` (and `add`, `status`…) on a machine without a screen.",
+                     EXIT_FAIL)
     try:
         from podcast_desk.gui.main_window import run_gui
-    except ImportError:
-        print("The Podcast Desk window is not part of this version yet; running the "
-              "headless worker instead.\nAdd links from another terminal: "
-              "podcast-desk add URL   (Ctrl-C stops the worker)", file=sys.stderr)
-        args.until_idle, args.concurrency, args.poll = False, None, 1.0
-        return cmd_worker(args, core)
-    result: int = run_gui(core)
+    except ImportError as exc:  # Qt's own libraries missing from the system
+        return _fail(args, f"The window cannot start: {exc}. Run ./scripts/setup as root to "
+                           "install Qt's system libraries, or use the command line.",
+                     EXIT_FAIL)
+    result: int = run_gui(core, getattr(args, "source", None))
     return result
 
 
@@ -521,6 +526,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_process)
 
     p = sub.add_parser("gui", help="open the window (the default)")
+    p.add_argument("source", nargs="?", default=None,
+                   help="a link, feed or audio file to add (handed to the open window if one "
+                        "runs)")
     p.set_defaults(func=cmd_gui)
     return parser
 
