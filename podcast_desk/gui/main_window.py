@@ -216,6 +216,20 @@ def _remove(core: Core, task_ids: list[str], files: dict[str, list[Path]]) -> li
     return removed
 
 
+def _warm_up(core: Core) -> None:
+    """Import faster-whisper and load the configured speech model into its cache."""
+    from podcast_desk.pipeline.transcribe import TranscribeOptions, load_model
+
+    s = core.settings
+    load_model(TranscribeOptions(model=s.model, compute_type=s.compute_type,
+                                 cpu_threads=s.cpu_threads))
+
+
+def _log_warm_up_failure(exc: Any) -> None:
+    # A missing model is reported on the task that needs it, in words; nothing to do here.
+    log.info("warming up the speech model failed: %r", exc)
+
+
 def _size_text(n: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if n < 1024 or unit == "GB":
@@ -556,6 +570,9 @@ class MainWindow(QMainWindow):
         self.sync.start()
         if processing:
             self.processing.start()
+            # Load the speech stack while the window is idle rather than when the first
+            # task starts: its C-level loading holds the GIL for ~100 ms at a time.
+            self.calls.call(lambda: _warm_up(self.core), None, _log_warm_up_failure)
         if self.tray is not None:
             self.tray.show()
         if self.core.settings_warning:
