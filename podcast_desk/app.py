@@ -140,11 +140,13 @@ class Scheduler:
         return self._thread is not None and self._thread.is_alive()
 
     def _run(self) -> None:
-        subscriptions = self.core.subscriptions()
+        subscriptions: Subscriptions | None = None
         try:
             while not self._stop.is_set():
                 self._wake.clear()
                 try:
+                    if subscriptions is None:
+                        subscriptions = self.core.subscriptions()
                     task_ids = subscriptions.check_due()
                     if task_ids and self.on_queued is not None:
                         self.on_queued(task_ids)

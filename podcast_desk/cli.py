@@ -462,7 +462,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("worker", help="process queued tasks without a window")
     p.add_argument("--until-idle", action="store_true",
-                   help="exit once nothing is due or running (later retries stay queued)")
+                   help="check due subscriptions once, then exit once nothing is due or "
+                        "running (later retries stay queued)")
     p.add_argument("--concurrency", type=int, default=None, metavar="N",
                    help="tasks at once (default: the setting, 1)")
     p.add_argument("--poll", type=float, default=1.0, help=argparse.SUPPRESS)

@@ -29,6 +29,7 @@ class Settings:
     batch_size: int = 8
     slice_seconds: float = 600.0
     language: str = ""  # "" = detect (multilingual models)
+    use_publisher_transcripts: bool = True  # a feed's <podcast:transcript> instead of whisper
     # summaries
     summary_engine: str = "auto"  # auto | ollama | offline
     ollama_host: str = "http://127.0.0.1:11434"
@@ -43,6 +44,8 @@ class Settings:
     max_download_mb: int = 2048
     max_duration_hours: float = 6.0
     keep_audio: bool = True
+    # subscriptions
+    feed_check_minutes: float = 60.0  # how often subscribed feeds are checked
     # window
     ui_language: str = ""  # "" = follow the system
     start_minimized: bool = False

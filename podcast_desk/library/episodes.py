@@ -50,6 +50,7 @@ def episode_json(episode: Episode, *, with_segments: bool = True) -> dict[str, A
         "audioPath": episode.audio_path,
         "transcriptComplete": bool(episode.transcript_done),
         "transcribedUntil": episode.transcribed_until,
+        "transcriptSource": episode.transcript_source,
         "chapters": json.loads(episode.chapters or "[]"),
         "publisherTranscripts": json.loads(episode.transcripts or "[]"),
         "summaryEngine": episode.summary_engine,

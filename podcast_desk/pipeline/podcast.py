@@ -21,7 +21,7 @@ from typing import Any
 from podcast_desk.config import Settings
 from podcast_desk.pipeline.transcript import TranscriptSegment
 from podcast_desk.store.models import Episode, Segment, Task
-from podcast_desk.tasks.errors import Cancelled, PermanentError
+from podcast_desk.tasks.errors import Cancelled, PermanentError, TaskError
 from podcast_desk.tasks.queue import TaskQueue
 from podcast_desk.tasks.runner import TaskContext
 
@@ -83,11 +83,13 @@ class PodcastHandler:
             self._resolve(ctx, episode)
         if not episode.transcript_done:
             if not episode.audio_path or not Path(episode.audio_path).is_file():
-                self._download(ctx, episode)
-            self._transcribe(ctx, episode)
+                self._download(ctx, episode)  # kept for the player even with a transcript
+            if not self._use_publisher_transcript(ctx, episode):
+                self._transcribe(ctx, episode)
         if episode.summary is None:
             self._summarize(ctx, episode)
         self._cleanup(ctx, episode)
+        self._index(ctx)
         return {
             "episodeId": episode.id,
             "title": episode.title,
@@ -307,6 +309,46 @@ class PodcastHandler:
 
     # -- 3. transcribe ----------------------------------------------------------------
 
+    def _use_publisher_transcript(self, ctx: TaskContext, episode: Episode) -> bool:
+        """Store the feed's own transcript as the segments, if there is a usable one.
+
+        Only before any transcription happened (a half-done whisper transcript resumes);
+        a transcript that cannot be fetched or parsed is logged and whisper runs instead.
+        """
+        links = json.loads(episode.transcripts or "[]")
+        if not (self.settings.use_publisher_transcripts and links) or episode.transcribed_until:
+            return False
+        from podcast_desk.pipeline.publisher_transcript import fetch_publisher_transcript
+
+        report = _Stage(ctx, "transcribe")
+        report(0.0, "Fetching the publisher's transcript")
+        try:
+            found = fetch_publisher_transcript(links, timeout=self.settings.network_timeout)
+        except TaskError as exc:
+            ctx.log(f"{exc.message} Transcribing the audio instead.", "warning")
+            if exc.detail:
+                ctx.log(exc.detail, "debug")
+            return False
+        ctx.check()
+        rows = [{"episode": episode.id, "start": round(seg.start, 3), "end": round(seg.end, 3),
+                 "text": seg.text} for seg in found.segments]
+        with self.queue.db.atomic():
+            self._check_lease(ctx)
+            Segment.delete().where(Segment.episode == episode.id).execute()
+            for batch in range(0, len(rows), 200):
+                Segment.insert_many(rows[batch:batch + 200]).on_conflict_replace().execute()
+            episode.transcribed_until = max(seg.end for seg in found.segments)
+            episode.transcript_done = True
+            episode.transcript_source = f"publisher:{found.kind}"
+            if not episode.duration:
+                episode.duration = episode.transcribed_until
+            self._save(ctx, episode, Episode.transcribed_until, Episode.transcript_done,
+                       Episode.transcript_source, Episode.duration)
+        ctx.log(f"Used the publisher's {found.kind.upper()} transcript ({len(rows)} segments) "
+                f"from {found.url} instead of transcribing.")
+        report(1.0, "Publisher's transcript")
+        return True
+
     def _transcribe(self, ctx: TaskContext, episode: Episode) -> None:
         from podcast_desk.pipeline.audio import probe
         from podcast_desk.pipeline.transcribe import TranscribeOptions, Transcriber
@@ -368,10 +410,11 @@ class PodcastHandler:
         episode.language = result.language
         episode.model = result.model_name
         episode.transcript_done = True
+        episode.transcript_source = f"whisper:{result.model_name}"
         if not episode.duration:
             episode.duration = result.duration
         self._save(ctx, episode, Episode.language, Episode.model, Episode.transcript_done,
-                   Episode.duration)
+                   Episode.transcript_source, Episode.duration)
         count = Segment.select().where(Segment.episode == episode.id).count()
         ctx.log(f"Transcript done: {count} segments, language {result.language}, "
                 f"{time.monotonic() - started:.1f} s.")
@@ -409,6 +452,15 @@ class PodcastHandler:
         report(1.0, f"Summarized ({summary.engine})")
 
     # -- cleanup ----------------------------------------------------------------------
+
+    def _index(self, ctx: TaskContext) -> None:
+        """Bring the search index up to date now (search would also do it, later)."""
+        from podcast_desk.store import fts
+
+        try:
+            fts.sync(self.queue.db)
+        except Exception as exc:  # search catches up by itself; never fail a finished task
+            log.warning("updating the search index failed: %s", exc)
 
     def _cleanup(self, ctx: TaskContext, episode: Episode) -> None:
         if self.settings.keep_audio or not episode.audio_path:

@@ -1,4 +1,4 @@
-"""Peewee models: Task, TaskEvent (the task log), Episode, Segment.
+"""Peewee models: tasks, episodes and segments, the search index, subscriptions.
 
 Times are float Unix seconds (UTC). JSON columns hold text written with ``json.dumps``.
 Models are declared unbound; ``store.db.open_database`` binds them to a database.
@@ -6,7 +6,7 @@ Models are declared unbound; ``store.db.open_database`` binds them to a database
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from peewee import (
     AutoField,
@@ -18,6 +18,7 @@ from peewee import (
     Model,
     TextField,
 )
+from playhouse.sqlite_ext import FTS5Model, RowIDField, SearchField
 
 
 class BaseModel(Model):
@@ -98,6 +99,8 @@ class Episode(BaseModel):
     summary_engine = CharField(max_length=80, default="")
     created_at = FloatField()
     updated_at = FloatField()
+    # "whisper:<model>" or "publisher:<json|vtt|srt>" once the transcript is done (migration 4)
+    transcript_source = CharField(max_length=80, default="")
 
 
 class Segment(BaseModel):
@@ -113,7 +116,88 @@ class Segment(BaseModel):
         indexes = ((("episode", "start"), True),)
 
 
-ALL_MODELS: list[type[Model]] = [Task, TaskEvent, Episode, Segment]
+# -- full-text search (migration 3; maintained by store.fts) -----------------------------
+
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+
+class SearchPending(BaseModel):
+    """A segment or episode whose search entry must be rebuilt; triggers add, fts.sync drains."""
+
+    id = AutoField()
+    kind = CharField(max_length=16)  # "segment" | "episode"
+    ref = IntegerField()
+
+    class Meta:
+        indexes = ((("kind", "ref"), True),)
+
+
+class SegmentSearch(FTS5Model):  # type: ignore[misc]
+    """FTS5 index of segment text (rowid = segment id), CJK spread into single characters."""
+
+    rowid = RowIDField()
+    text = SearchField()
+
+    class Meta:
+        table_name = "segment_fts"
+        options: ClassVar[dict[str, str]] = {"tokenize": FTS_TOKENIZE}
+
+
+class EpisodeSearch(FTS5Model):  # type: ignore[misc]
+    """FTS5 index of episode titles, shows and summaries (rowid = episode id)."""
+
+    rowid = RowIDField()
+    title = SearchField()
+    show = SearchField()
+    summary = SearchField()
+
+    class Meta:
+        table_name = "episode_fts"
+        options: ClassVar[dict[str, str]] = {"tokenize": FTS_TOKENIZE}
+
+
+# -- subscriptions (migration 4) ----------------------------------------------------------
+
+
+class Subscription(BaseModel):
+    """A subscribed feed: when to check it next, its validators, and how the last check went."""
+
+    id = AutoField()
+    feed_url = TextField(unique=True)
+    title = TextField(default="")
+    backfill = IntegerField(default=1)
+    initialized = BooleanField(default=False)  # the first successful check has happened
+    etag = TextField(null=True)
+    last_modified = TextField(null=True)
+    failures = IntegerField(default=0)
+    last_error = TextField(null=True)
+    last_checked_at = FloatField(null=True)
+    last_success_at = FloatField(null=True)
+    next_check_at = FloatField()
+    created_at = FloatField()
+    updated_at = FloatField()
+
+
+class SubscriptionItem(BaseModel):
+    """A feed item a subscription has seen (queued or skipped); (subscription, guid) is unique."""
+
+    id = AutoField()
+    subscription = ForeignKeyField(Subscription, backref="items", on_delete="CASCADE",
+                                   index=False)
+    guid = TextField()
+    title = TextField(default="")
+    published = FloatField(null=True)
+    task_id = CharField(max_length=40, null=True)  # None: seen but not queued (backfill)
+    seen_at = FloatField()
+
+    class Meta:
+        indexes = ((("subscription", "guid"), True),)
+
+
+ALL_MODELS: list[type[Model]] = [
+    Task, TaskEvent, Episode, Segment, SearchPending, SegmentSearch, EpisodeSearch,
+    Subscription, SubscriptionItem,
+]
 
 
 def row_dict(instance: Model) -> dict[str, Any]:

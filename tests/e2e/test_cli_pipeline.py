@@ -95,8 +95,11 @@ def test_ctrl_c_in_process_leaves_the_task_queued_and_resumable(
     def transcribed() -> float:
         if not db.exists():
             return 0.0
-        with sqlite3.connect(db, timeout=10) as conn:
-            row = conn.execute("SELECT transcribed_until FROM episode").fetchone()
+        try:
+            with sqlite3.connect(db, timeout=10) as conn:
+                row = conn.execute("SELECT transcribed_until FROM episode").fetchone()
+        except sqlite3.OperationalError:  # the file exists, its first migration not yet
+            return 0.0
         return float(row[0]) if row else 0.0
 
     deadline = time.monotonic() + 300

@@ -97,7 +97,8 @@ def test_kill_9_past_half_then_restart_resumes_and_is_faster(tmp_path: Path) -> 
 
     resumed_seconds = drain(dir_)
     status, attempts = read(dir_, "SELECT status, attempts FROM task WHERE id=?", task_id)[0]
-    assert status == "COMPLETED" and attempts == 2
+    log = read(dir_, "SELECT kind, message FROM task_event ORDER BY id")
+    assert status == "COMPLETED" and attempts == 2, log
     completions = read(dir_, "SELECT COUNT(*) FROM task_event WHERE kind='completed'")
     assert completions == [(1,)]
     got = segments(dir_)
