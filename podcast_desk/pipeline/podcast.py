@@ -405,7 +405,7 @@ class PodcastHandler:
         ctx.log(f"Transcribing with the {s.model} model from {clock_text(start_at)}.")
         result = Transcriber(options).transcribe(
             path, start_at=start_at, duration=duration, on_slice=on_slice,
-            should_stop=ctx.should_stop,
+            should_stop=ctx.should_stop, on_progress=progress_line,
         )
         episode.language = result.language
         episode.model = result.model_name

@@ -252,8 +252,13 @@ class Transcriber:
         duration: float | None = None,
         on_slice: OnSlice,
         should_stop: Callable[[], bool],
+        on_progress: Callable[[float], None] | None = None,
     ) -> TranscriptionResult:
         """Transcribe ``path`` from ``start_at`` seconds to the end.
+
+        ``on_progress(seconds)`` (optional) hears how far decoding has got inside a slice,
+        segment by segment, for progress display only: nothing is committed before
+        ``on_slice``.
 
         The audio is walked in slices of about ``slice_seconds``: each slice is decoded
         ``[t, t + slice + lookahead]``, cut at the quietest moment of its last 15 s (the final
@@ -305,7 +310,9 @@ class Transcriber:
                 )
                 cut = round((first + round(q * sr)) / sr, 3)
             chunk = audio[: round(cut * sr) - first]
-            segments, lang, prob = self._transcribe_chunk(chunk, t, cut, language, should_stop)
+            segments, lang, prob = self._transcribe_chunk(
+                chunk, t, cut, language, should_stop, on_progress
+            )
             if language is None:
                 language, probability = lang, prob
             on_slice(segments, cut)
@@ -329,6 +336,7 @@ class Transcriber:
         cut: float,
         language: str | None,
         should_stop: Callable[[], bool],
+        on_progress: Callable[[float], None] | None = None,
     ) -> tuple[list[TranscriptSegment], str, float]:
         opts = self.options
         model = self.model
@@ -353,11 +361,14 @@ class Transcriber:
                 without_timestamps=True,
                 **common,
             )
-            checked = self._redo_dropouts(_stoppable(segs, should_stop), chunk, language)
+            checked = self._redo_dropouts(
+                _stoppable(segs, should_stop, t, cut, on_progress), chunk, language
+            )
             raw = _sentences(checked)
         else:
             segs, info = model.transcribe(chunk, vad_filter=opts.vad, **common)
-            raw = (_Piece(s.start, s.end, s.text) for s in _stoppable(segs, should_stop))
+            raw = (_Piece(s.start, s.end, s.text)
+                   for s in _stoppable(segs, should_stop, t, cut, on_progress))
         segments = _tidy(raw, t, cut)
         return segments, str(info.language), float(info.language_probability)
 
@@ -464,10 +475,19 @@ def _sentences_from_words(words: Iterable[Any]) -> Iterator[_Piece]:
         yield _Piece(float(current[0].start), float(current[-1].end), text)
 
 
-def _stoppable(segments: Iterable[Any], should_stop: Callable[[], bool]) -> Iterable[Any]:
+def _stoppable(
+    segments: Iterable[Any],
+    should_stop: Callable[[], bool],
+    t: float = 0.0,
+    cut: float = 0.0,
+    on_progress: Callable[[float], None] | None = None,
+) -> Iterable[Any]:
+    """Segments as they come, checking for a stop and telling progress between them."""
     for seg in segments:
         if should_stop():
             raise Cancelled()
+        if on_progress is not None:
+            on_progress(min(cut, t + float(seg.end)))
         yield seg
 
 

@@ -226,7 +226,7 @@ def test_transcription_resumes_from_its_checkpoint(core: Core, tmp_path: Path) -
     assert info.status is Status.PENDING and info.attempts == 0  # released, not failed
     episode = Episode.get(Episode.task == task_id)
     checkpoint = episode.transcribed_until
-    assert 0.5 * episode.duration < checkpoint < episode.duration
+    assert 0 < checkpoint < episode.duration  # some slices committed, not all
     before = [(s.start, s.text) for s in transcript(episode.id)]
     assert before and before[-1][0] < checkpoint
 

@@ -345,3 +345,19 @@ def test_greedy_dropout_chunk_is_decoded_again() -> None:
     assert "magma" in text  # only spoken inside the chunk that greedy decoding drops
     assert wer(SPEECH / "long.txt", got) <= 0.1
     assert_well_formed(got, 0.0, 434.0)
+
+
+@pytest.mark.slow
+def test_progress_is_told_inside_a_slice() -> None:
+    """One 600 s slice of topics.mp3: progress moves chunk by chunk before the commit."""
+    events: list[tuple[str, float]] = []
+    Transcriber(TranscribeOptions(cpu_threads=2)).transcribe(
+        TOPICS,
+        on_slice=lambda segs, cut: events.append(("slice", cut)),
+        should_stop=never,
+        on_progress=lambda seconds: events.append(("progress", seconds)),
+    )
+    progress = [s for kind, s in events if kind == "progress"]
+    assert [kind for kind, _ in events][-1] == "slice"
+    assert len(progress) >= 4 and progress == sorted(progress)
+    assert progress[0] < 60 and progress[-1] <= events[-1][1]
