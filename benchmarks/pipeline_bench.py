@@ -144,6 +144,7 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--skip-raw", action="store_true", help="only app and direct")
+    parser.add_argument("--json-out", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args()
 
     sys.path.insert(0, str(REPO))
@@ -171,6 +172,14 @@ def main() -> None:
     print("|---|---:|---:|---:|")
     for name, (t, rss, w) in rows.items():
         print(f"| {name} | {t:.1f} | {rss:.0f} | {w:.3f} |")
+    if args.json_out:
+        keys = {"app (add → COMPLETED)": "app", "app transcriber called directly": "direct",
+                "raw faster-whisper defaults": "raw"}
+        args.json_out.write_text(json.dumps({
+            "minutes": args.minutes,
+            **{keys[name]: {"seconds": t, "rss_mb": rss, "wer": w}
+               for name, (t, rss, w) in rows.items()},
+        }))
     app = rows["app (add → COMPLETED)"][0]
     direct = rows["app transcriber called directly"][0]
     print()

@@ -12,6 +12,7 @@ design: add p99 < 5 ms, claim+complete > 1,000 tasks/s.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import statistics
@@ -120,6 +121,7 @@ def main() -> int:
     parser.add_argument("--adds", type=int, default=2000)
     parser.add_argument("--claims", type=int, default=2000)
     parser.add_argument("--cli-runs", type=int, default=10)
+    parser.add_argument("--json-out", type=Path, help="also write the figures as JSON here")
     args = parser.parse_args()
     if not CLI.exists():
         print(f"{CLI} not found; run with the project's virtualenv python", file=sys.stderr)
@@ -152,6 +154,8 @@ def main() -> int:
           f"{cli['base_ms']:.0f} ms | baseline |")
     print(f"| `add` / bare interpreter | {cli['ratio']:.1f}× "
           f"(+{cli['add_ms'] - cli['base_ms']:.0f} ms) | — |")
+    if args.json_out:
+        args.json_out.write_text(json.dumps({"add": add, "claim": claim, "cli": cli}))
     verdict = {True: "met", False: "NOT met"}
     print(f"\nadd p99 < 5 ms: {verdict[add['p99'] < 5]}; "
           f"claim+complete > 1,000/s: {verdict[claim['per_second'] > 1000]}.")

@@ -356,7 +356,16 @@ class PodcastHandler:
         report = _Stage(ctx, "transcribe")
         path = Path(episode.audio_path)
         if not episode.audio_hash:  # a local file: check it once, like a download
-            info = probe(path)
+            try:
+                info = probe(path)
+            except PermanentError as exc:  # the probe speaks of downloads; say it for files
+                empty = path.is_file() and path.stat().st_size == 0
+                raise PermanentError(
+                    f"The file {path.name} is empty." if empty else
+                    f"The file {path.name} is not audio or video that can be read.",
+                    hint="Choose an audio or video file (MP3, M4A, WAV, FLAC, OGG, MP4…).",
+                    detail=exc.detail or exc.human,
+                ) from exc
             self._check_duration(info.duration)
             episode.duration = info.duration
             episode.audio_hash = _sha256(path)

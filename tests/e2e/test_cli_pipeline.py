@@ -75,7 +75,7 @@ def test_process_reports_a_bad_file_plainly(cli: CliRunner, data_dir: Path,
     result = cli("process", str(bogus), "--json", timeout=120)
     assert result.code == 1
     assert result.json["success"] is False
-    assert "not audio or video we can read" in result.json["error"]
+    assert "is not audio or video that can be read" in result.json["error"]
     assert "Traceback" not in result.stderr
 
 
