@@ -526,6 +526,11 @@ def build_parser() -> argparse.ArgumentParser:
     add_json(p)
     p.set_defaults(func=cmd_process)
 
+    p = sub.add_parser("self-test",
+                       help="check this installation: process a bundled sample offline")
+    p.add_argument("--keep", action="store_true",
+                   help="keep the temporary data folder and print its path")
+
     p = sub.add_parser("gui", help="open the window (the default)")
     p.add_argument("source", nargs="?", default=None,
                    help="a link, feed or audio file to add (handed to the open window if one "
@@ -541,6 +546,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.INFO if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if args.command == "self-test":  # never touches the user's data folder
+        from podcast_desk.selftest import run_self_test
+
+        return run_self_test(keep=args.keep)
     func: Callable[[argparse.Namespace, Core], int] = getattr(args, "func", cmd_gui)
     try:
         core = open_core(args.data_dir)
