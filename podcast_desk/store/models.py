@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from peewee import (
+    SQL,
     AutoField,
     BooleanField,
     CharField,
@@ -51,6 +52,11 @@ class Task(BaseModel):
     updated_at = FloatField()
     started_at = FloatField(null=True)
     completed_at = FloatField(null=True)
+    # migration 5: transient failures (attempts counts claims, crashes included), and
+    # lost leases in a row without progress (the poison-task guard)
+    failures = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    stalled_claims = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
+    claimed_progress = FloatField(default=0.0, constraints=[SQL("DEFAULT 0")])
 
 
 

@@ -46,9 +46,10 @@ class Status(StrEnum):
 
 FINISHED = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
 
-# A worker that dies (kill -9, power loss) does not fail the task: its lease expires and
-# another worker resumes it. A task that kills its worker every time must still end, so
-# lost leases are allowed this many claims beyond max_attempts before the task fails.
+# A worker that dies (kill -9, power loss, a quit app) does not fail the task: its lease
+# expires and another worker resumes it, as often as it takes while the task progresses.
+# A task that kills its worker without moving on must still end: after this many lost
+# leases in a row with no progress in between, it fails.
 CRASH_ALLOWANCE = 10
 
 
@@ -160,6 +161,9 @@ class _Row:
     data: str
     title: str
     stage: str
+    progress: float
+    stalled_claims: int
+    claimed_progress: float
 
 
 @dataclass
@@ -375,7 +379,10 @@ class TaskQueue:
                 if candidate.expired and row.cancel_requested:
                     self._finish(row, now, Status.CANCELLED, message="Cancelled.")
                     continue
-                if candidate.expired and row.attempts >= row.max_attempts + CRASH_ALLOWANCE:
+                stalled = row.stalled_claims
+                if candidate.expired:  # its worker died: did the task move on meanwhile?
+                    stalled = 0 if row.progress > row.claimed_progress + 0.01 else stalled + 1
+                if stalled >= CRASH_ALLOWANCE:
                     error = (
                         "Processing stopped unexpectedly too many times on this task. "
                         "Retry it, and if it keeps happening, report the task log."
@@ -387,9 +394,9 @@ class TaskQueue:
                 self.db.execute_sql(
                     "UPDATE task SET status = 'RUNNING', lease_owner = ?, lease_token = ?,"
                     " lease_expires_at = ?, attempts = ?, started_at = ?, updated_at = ?,"
-                    " error = NULL WHERE id = ?",
+                    " error = NULL, stalled_claims = ?, claimed_progress = ? WHERE id = ?",
                     (owner, token, now + self.lease_seconds, attempt, row.started_at or now,
-                     now, row.id),
+                     now, stalled, row.progress, row.id),
                 )
                 if candidate.expired:
                     message = (
@@ -414,7 +421,8 @@ class TaskQueue:
     # building cost more than SQLite itself here (benchmarks/queue_bench.py).
     _CANDIDATE_COLUMNS = (
         "id, type, priority, created_at, attempts, max_attempts, cancel_requested, "
-        "lease_token, started_at, data, title, stage"
+        "lease_token, started_at, data, title, stage, progress, stalled_claims, "
+        "claimed_progress"
     )
 
     def _best_candidate(
@@ -575,7 +583,8 @@ class TaskQueue:
         """Record a failure of a held task; returns its new status, or None if fenced out.
 
         Transient: back to PENDING with ``next_run_at`` = now + exponential backoff with
-        jitter, until ``max_attempts``, then FAILED. Permanent: FAILED at once. The human
+        jitter, until ``max_attempts`` failures, then FAILED (claims lost to a dead worker
+        are not failures). Permanent: FAILED at once. The human
         sentence goes on the task; ``TaskError.detail`` goes to the task log.
         """
         human = error.human if isinstance(error, TaskError) else str(error)
@@ -589,13 +598,15 @@ class TaskQueue:
                 return None
             if detail:
                 self._event(row.id, now, detail, level="debug", stage=row.stage, kind="detail")
-            if transient and row.attempts < row.max_attempts:
-                delay = self.backoff.delay(row.attempts, self.rng)
+            failures = row.failures + 1
+            if transient and failures < row.max_attempts:
+                delay = self.backoff.delay(failures, self.rng)
                 if retry_after is not None:
                     delay = min(self.backoff.cap, max(delay, retry_after))
                 Task.update(
                     status=Status.PENDING,
                     error=human,
+                    failures=failures,
                     next_run_at=now + delay,
                     lease_owner=None,
                     lease_expires_at=None,
@@ -605,14 +616,15 @@ class TaskQueue:
                     row.id,
                     now,
                     f"{human} Retrying in {delay:.0f} s "
-                    f"(attempt {row.attempts} of {row.max_attempts} failed).",
+                    f"(attempt {failures} of {row.max_attempts} failed).",
                     level="warning",
                     stage=row.stage,
                     kind="retry",
                 )
                 return Status.PENDING
             if transient:
-                human = f"{human} (Gave up after {row.attempts} attempts.)"
+                human = f"{human} (Gave up after {failures} attempts.)"
+            Task.update(failures=failures).where(Task.id == row.id).execute()
             self._finish(row, now, Status.FAILED, error=human, message=human)
             return Status.FAILED
 
@@ -684,6 +696,8 @@ class TaskQueue:
                 Task.update(
                     status=Status.PENDING,
                     attempts=0,
+                    failures=0,
+                    stalled_claims=0,
                     next_run_at=now,
                     cancel_requested=False,
                     error=None,

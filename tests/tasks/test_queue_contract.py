@@ -133,13 +133,45 @@ def test_a_task_that_keeps_killing_its_worker_fails_in_the_end(
     queue: TaskQueue, clock: FakeClock
 ) -> None:
     task_id = queue.add_task("t", {})
-    for _ in range(3 + CRASH_ALLOWANCE):  # max_attempts=3 in this fixture
+    for _ in range(CRASH_ALLOWANCE):  # the first claim, then lost leases with no progress
         assert queue.claim_next(OWNER) is not None
         clock.advance(31)
     assert queue.claim_next(OWNER) is None
     info = queue.get_task(task_id)
     assert info is not None and info.status is Status.FAILED
     assert info.error and "stopped unexpectedly" in info.error
+
+
+def test_a_task_that_progresses_between_crashes_is_never_failed_for_them(
+    queue: TaskQueue, clock: FakeClock
+) -> None:
+    """kill -9 at any rate: as long as each run gets further, the task goes on."""
+    task_id = queue.add_task("t", {})
+    for crash in range(4 * CRASH_ALLOWANCE):
+        claim = queue.claim_next(OWNER)
+        assert claim is not None, f"failed after {crash} crashes"
+        queue.update_progress(claim, "transcribe", 1.0 + crash)
+        clock.advance(31)  # the worker died; its lease runs out
+    info = queue.get_task(task_id)
+    assert info is not None and info.status is Status.RUNNING
+    assert info.attempts == 4 * CRASH_ALLOWANCE
+
+
+def test_lost_leases_do_not_use_up_the_retry_budget(
+    queue: TaskQueue, clock: FakeClock
+) -> None:
+    """max_attempts=3 counts failures: after many crashes one transient error still retries."""
+    task_id = queue.add_task("t", {})
+    for crash in range(6):
+        claim = queue.claim_next(OWNER)
+        assert claim is not None
+        queue.update_progress(claim, "download", 1.0 + crash)
+        clock.advance(31)
+    claim = queue.claim_next(OWNER)
+    assert claim is not None and claim.attempt == 7
+    assert queue.fail(claim, TransientError("Network down."), transient=True) is Status.PENDING
+    info = queue.get_task(task_id)
+    assert info is not None and info.error == "Network down."
 
 
 # heartbeat(claim) extends the lease; False when the token no longer matches or cancel.
