@@ -13,9 +13,8 @@ from xml.etree import ElementTree
 
 from podcast_desk.pipeline.http import (
     USER_AGENT,
-    connection_error,
+    httpx_errors,
     parse_retry_after,
-    redirect_loop_error,
     status_error,
     timeout_error,
 )
@@ -213,43 +212,29 @@ def fetch_feed(
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     deadline = time.monotonic() + 4 * timeout
-    try:
-        with (
-            httpx.Client(
-                follow_redirects=True,
-                max_redirects=MAX_REDIRECTS,
-                timeout=httpx.Timeout(timeout),
-                headers=headers,
-            ) as client,
-            client.stream("GET", url) as response,
-        ):
-            final_url = str(response.url)
-            new_etag = response.headers.get("ETag") or etag
-            new_modified = response.headers.get("Last-Modified") or last_modified
-            if response.status_code == 304:
-                return FeedFetch(304, final_url, None, new_etag, new_modified)
-            if response.status_code >= 300:
-                raise status_error(
-                    response.status_code,
-                    what="feed",
-                    retry_after=parse_retry_after(response.headers.get("Retry-After")),
-                    detail=f"GET {url} -> {response.status_code} {response.reason_phrase}",
-                )
-            data = _read_capped(response.iter_bytes(), max_bytes, deadline, url)
-    except httpx.TooManyRedirects as exc:
-        raise redirect_loop_error(
-            what="feed", detail=f"{type(exc).__name__}: {exc} ({url})"
-        ) from exc
-    except httpx.TimeoutException as exc:
-        raise timeout_error(detail=f"{type(exc).__name__}: {exc} ({url})") from exc
-    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-        raise PermanentError(
-            "That feed link is not a valid web address.",
-            hint="Check the link.",
-            detail=f"{type(exc).__name__}: {exc} ({url})",
-        ) from exc
-    except httpx.TransportError as exc:
-        raise connection_error(detail=f"{type(exc).__name__}: {exc} ({url})") from exc
+    with (
+        httpx_errors(url, what="feed"),
+        httpx.Client(
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+            timeout=httpx.Timeout(timeout),
+            headers=headers,
+        ) as client,
+        client.stream("GET", url) as response,
+    ):
+        final_url = str(response.url)
+        new_etag = response.headers.get("ETag") or etag
+        new_modified = response.headers.get("Last-Modified") or last_modified
+        if response.status_code == 304:
+            return FeedFetch(304, final_url, None, new_etag, new_modified)
+        if response.status_code >= 300:
+            raise status_error(
+                response.status_code,
+                what="feed",
+                retry_after=parse_retry_after(response.headers.get("Retry-After")),
+                detail=f"GET {url} -> {response.status_code} {response.reason_phrase}",
+            )
+        data = _read_capped(response.iter_bytes(), max_bytes, deadline, url)
     return FeedFetch(200, final_url, parse_feed(data, final_url), new_etag, new_modified)
 
 

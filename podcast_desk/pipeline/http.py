@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import time
+from collections.abc import Iterator
 
 from podcast_desk.tasks.errors import PermanentError, TaskError, TransientError
 
 __all__ = [
     "USER_AGENT",
     "connection_error",
+    "httpx_errors",
     "parse_retry_after",
     "redirect_loop_error",
     "status_error",
@@ -104,3 +107,30 @@ def connection_error(*, detail: str = "") -> TransientError:
         hint="Check your internet connection; we will try again.",
         detail=detail,
     )
+
+
+@contextlib.contextmanager
+def httpx_errors(url: str, *, what: str = "episode") -> Iterator[None]:
+    """Turn httpx's network exceptions inside the block into the pipeline's task errors.
+
+    Too many redirects → permanent; timeouts, refused or dropped connections → transient;
+    a link httpx cannot use → permanent. TaskErrors raised in the block pass through.
+    """
+    import httpx
+
+    try:
+        yield
+    except httpx.TooManyRedirects as exc:
+        raise redirect_loop_error(
+            what=what, detail=f"{type(exc).__name__}: {exc} ({url})"
+        ) from exc
+    except httpx.TimeoutException as exc:
+        raise timeout_error(detail=f"{type(exc).__name__}: {exc} ({url})") from exc
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        raise PermanentError(
+            f"That {'feed ' if what == 'feed' else ''}link is not a valid web address.",
+            hint="Check the link.",
+            detail=f"{type(exc).__name__}: {exc} ({url})",
+        ) from exc
+    except httpx.TransportError as exc:
+        raise connection_error(detail=f"{type(exc).__name__}: {exc} ({url})") from exc

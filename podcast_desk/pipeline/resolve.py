@@ -7,15 +7,7 @@ from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import urlsplit
 
-from podcast_desk.pipeline.http import (
-    USER_AGENT,
-    connection_error,
-    parse_retry_after,
-    redirect_loop_error,
-    status_error,
-    timeout_error,
-)
-from podcast_desk.tasks.errors import PermanentError
+from podcast_desk.pipeline.http import USER_AGENT, httpx_errors, parse_retry_after, status_error
 
 MEDIA_EXTENSIONS = frozenset(
     {
@@ -59,38 +51,25 @@ def peek(url: str, *, timeout: float = 20.0) -> Peek:
     """
     import httpx
 
-    try:
-        with (
-            httpx.Client(follow_redirects=True, max_redirects=10,
-                         timeout=httpx.Timeout(timeout),
-                         headers={"User-Agent": USER_AGENT}) as client,
-            client.stream("GET", url) as response,
-        ):
-            if response.status_code >= 300:
-                raise status_error(
-                    response.status_code,
-                    retry_after=parse_retry_after(response.headers.get("Retry-After")),
-                    detail=f"GET {url} -> {response.status_code} {response.reason_phrase}",
-                )
-            head = bytearray()
-            for chunk in response.iter_raw():
-                head.extend(chunk)
-                if len(head) >= PEEK_BYTES:
-                    break
-            return Peek(str(response.url), response.headers.get("Content-Type", ""),
-                        bytes(head[:PEEK_BYTES]))
-    except httpx.TooManyRedirects as exc:
-        raise redirect_loop_error(detail=f"{type(exc).__name__}: {exc} ({url})") from exc
-    except httpx.TimeoutException as exc:
-        raise timeout_error(detail=f"{type(exc).__name__}: {exc} ({url})") from exc
-    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-        raise PermanentError(
-            "That link is not a valid web address.",
-            hint="Check the link.",
-            detail=f"{type(exc).__name__}: {exc} ({url})",
-        ) from exc
-    except httpx.TransportError as exc:
-        raise connection_error(detail=f"{type(exc).__name__}: {exc} ({url})") from exc
+    with (
+        httpx_errors(url),
+        httpx.Client(follow_redirects=True, max_redirects=10, timeout=httpx.Timeout(timeout),
+                     headers={"User-Agent": USER_AGENT}) as client,
+        client.stream("GET", url) as response,
+    ):
+        if response.status_code >= 300:
+            raise status_error(
+                response.status_code,
+                retry_after=parse_retry_after(response.headers.get("Retry-After")),
+                detail=f"GET {url} -> {response.status_code} {response.reason_phrase}",
+            )
+        head = bytearray()
+        for chunk in response.iter_raw():
+            head.extend(chunk)
+            if len(head) >= PEEK_BYTES:
+                break
+        return Peek(str(response.url), response.headers.get("Content-Type", ""),
+                    bytes(head[:PEEK_BYTES]))
 
 
 def classify_link(url: str, *, timeout: float = 20.0) -> tuple[LinkKind, str]:
