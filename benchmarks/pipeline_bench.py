@@ -34,20 +34,32 @@ sys.path.insert(0, str(REPO))
 
 
 def build_audio(minutes: float, out: Path) -> str:
-    """Concatenate long.mp3 + topics.mp3 until ``minutes``; returns the reference text."""
+    """Whole spoken sections of the fixtures, in turn, until ``minutes``; the reference text.
+
+    The fixtures' JSON companions give each section's start, end and text, so the audio can
+    be cut at section boundaries and the reference stays exact.
+    """
     import av
     import numpy as np
 
     from podcast_desk.pipeline.audio import decode_slice
 
+    sections = []
+    for name in ("topics", "long"):
+        audio = decode_slice(SPEECH / f"{name}.mp3", 0.0, 10_000.0)
+        spec = json.loads((SPEECH / f"{name}.json").read_text())
+        bounds = spec["sections"]
+        for i, section in enumerate(bounds):
+            start = 0.0 if i == 0 else (bounds[i - 1]["end"] + section["start"]) / 2
+            end = (len(audio) / 16000 if i == len(bounds) - 1
+                   else (section["end"] + bounds[i + 1]["start"]) / 2)
+            sections.append((audio[int(start * 16000):int(end * 16000)], section["text"]))
     pieces, texts, total = [], [], 0.0
-    sources = [("long", SPEECH / "long.mp3"), ("topics", SPEECH / "topics.mp3")]
-    decoded = {name: decode_slice(path, 0.0, 10_000.0) for name, path in sources}
     while total < minutes * 60:
-        for name, _ in sources:
-            pieces.append(decoded[name])
-            texts.append((SPEECH / f"{name}.txt").read_text())
-            total += len(decoded[name]) / 16000
+        for samples, text in sections:
+            pieces.append(samples)
+            texts.append(text)
+            total += len(samples) / 16000
             if total >= minutes * 60:
                 break
     samples = np.concatenate(pieces)
@@ -158,7 +170,11 @@ def main() -> None:
             rows = {}
             data = Path(tmp) / "data"
             data.mkdir()
-            print(f"audio: {args.minutes:g} min, {audio.stat().st_size / 1e6:.1f} MB; "
+            from podcast_desk.pipeline.audio import probe
+
+            length = (probe(audio).duration or 0) / 60
+            print(f"audio: {length:.1f} min ({args.minutes:g} asked), "
+                  f"{audio.stat().st_size / 1e6:.1f} MB; "
                   f"threads {args.threads}")
             t, rss, out = child(APP, str(data), server.url("/speech.mp3"), str(args.threads))
             rows["app (add → COMPLETED)"] = (t, rss, wer(reference, out))
