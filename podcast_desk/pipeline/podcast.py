@@ -110,7 +110,7 @@ class PodcastHandler:
                 ctx.log(f"Resuming the transcript from {clock_text(existing.transcribed_until)}.")
             return existing
         now = time.time()
-        with self.queue.db.atomic():
+        with self.queue.db.atomic("IMMEDIATE"):
             self._check_lease(ctx)
             episode: Episode = Episode.create(task=ctx.task_id, source_url=ctx.data["source"],
                                               created_at=now, updated_at=now)
@@ -124,7 +124,7 @@ class PodcastHandler:
 
     def _save(self, ctx: TaskContext, episode: Episode, *fields: Any) -> None:
         episode.updated_at = time.time()
-        with self.queue.db.atomic():
+        with self.queue.db.atomic("IMMEDIATE"):
             self._check_lease(ctx)
             episode.save(only=[*fields, Episode.updated_at])
 
@@ -228,7 +228,7 @@ class PodcastHandler:
                   Episode.chapters, Episode.transcripts)
         # The resolve checkpoint and the sibling tasks commit together: a rerun after a
         # crash finds the episode resolved and never queues the siblings twice.
-        with self.queue.db.atomic():
+        with self.queue.db.atomic("IMMEDIATE"):
             self._save(ctx, episode, *fields)
             if more:
                 priority = Task.select(Task.priority).where(Task.id == ctx.task_id).scalar()
@@ -332,7 +332,7 @@ class PodcastHandler:
         ctx.check()
         rows = [{"episode": episode.id, "start": round(seg.start, 3), "end": round(seg.end, 3),
                  "text": seg.text} for seg in found.segments]
-        with self.queue.db.atomic():
+        with self.queue.db.atomic("IMMEDIATE"):
             self._check_lease(ctx)
             Segment.delete().where(Segment.episode == episode.id).execute()
             for batch in range(0, len(rows), 200):
@@ -383,7 +383,7 @@ class PodcastHandler:
         )
         duration = episode.duration
         start_at = episode.transcribed_until
-        with self.queue.db.atomic():
+        with self.queue.db.atomic("IMMEDIATE"):
             self._check_lease(ctx)  # anything past the checkpoint is from an unfinished slice
             Segment.delete().where((Segment.episode == episode.id)
                                    & (Segment.start >= start_at)).execute()
@@ -399,7 +399,7 @@ class PodcastHandler:
                 report(0.0, f"Transcribing {clock_text(done)}", done=done)
 
         def on_slice(segments: list[TranscriptSegment], cut: float) -> None:
-            with self.queue.db.atomic():
+            with self.queue.db.atomic("IMMEDIATE"):
                 self._check_lease(ctx)
                 rows = [{"episode": episode.id, "start": round(seg.start, 3),
                          "end": round(seg.end, 3), "text": seg.text} for seg in segments]
