@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import enum
 import html
-import json
 import os
-import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,6 +16,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QDateTime,
     QEvent,
+    QFileInfo,
     QLocale,
     QModelIndex,
     QObject,
@@ -54,6 +52,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QMenu,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QStyle,
@@ -148,25 +147,31 @@ def audio_state(path: str | None, core: Core) -> AudioState:
     return AudioState.NOT_KEPT if inside else AudioState.MISSING
 
 
-def write_episode_json(episode_id: int, path: str) -> str:
-    """Export an episode as JSON to ``path`` atomically (worker thread); returns ``path``."""
-    from podcast_desk.library.episodes import episode_json
+EXPORT_FORMATS = ("md", "txt", "srt", "vtt", "json")
+"""The Export menu's formats, in menu order (``library.exports`` names)."""
+
+
+@dataclass(frozen=True)
+class ExportTarget:
+    """Where to export, and whether replacing an existing file there was already agreed to
+    (the save dialog asks before returning an existing file)."""
+
+    path: str
+    replace: bool = False
+
+
+def write_export(episode_id: int, fmt: str, path: str, overwrite: bool) -> str:
+    """Export an episode in ``fmt`` to ``path`` atomically (worker thread); returns ``path``.
+
+    Raises ``ExportExists`` when the file exists and ``overwrite`` is false.
+    """
+    from podcast_desk.library.exports import export_to_file
     from podcast_desk.store.models import Episode
 
     episode = Episode.get_or_none(Episode.id == episode_id)
     if episode is None:
         raise LookupError(episode_id)
-    text = json.dumps(episode_json(episode), ensure_ascii=False, indent=2)
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".export-", suffix=".json", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return str(export_to_file(episode, fmt, path, overwrite=overwrite))
 
 
 def engine_label(engine: str | None) -> str:
@@ -499,14 +504,16 @@ class EpisodeView(QWidget):
     Signals:
         episode_loaded: the episode's data arrived and is shown.
         episode_load_failed(str): the episode could not be read; the sentence is shown too.
-        exported(str): the JSON export was written to this path.
-        export_failed(str): the export failed; a sentence for the user.
+        exported(str): an export was written to this path.
+        export_failed(str): an export failed; a sentence for the user.
+        export_declined(str): the file at this path exists and was kept (not replaced).
     """
 
     episode_loaded = Signal()
     episode_load_failed = Signal(str)
     exported = Signal(str)
     export_failed = Signal(str)
+    export_declined = Signal(str)
 
     def __init__(
         self,
@@ -523,6 +530,8 @@ class EpisodeView(QWidget):
         self.calls = calls if calls is not None else BackgroundCalls(parent=self)
         self._generation = 0
         self._summary_text = ""
+        self._export_dir = ""
+        self._pending_moment: float | None = None
         self.setObjectName("episodeView")
         self._build()
         self.retranslate()
@@ -555,11 +564,18 @@ class EpisodeView(QWidget):
         self.copy_summary_action.triggered.connect(self.on_copy_summary_action_triggered)
         self.copy_transcript_action = QAction(self)
         self.copy_transcript_action.triggered.connect(self.on_copy_transcript_action_triggered)
-        self.export_action = QAction(self)
-        self.export_action.setShortcut(QKeySequence.StandardKey.Save)
-        self.export_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.export_action.triggered.connect(self.on_export_action_triggered)
-        self.addAction(self.export_action)
+        self.export_menu = QMenu(self)
+        self.export_actions: dict[str, QAction] = {}
+        for fmt in EXPORT_FORMATS:
+            act = QAction(self)
+            act.setData(fmt)
+            act.triggered.connect(lambda _=False, f=fmt: self.on_export_requested(f))
+            self.export_menu.addAction(act)
+            self.export_actions[fmt] = act
+        markdown = self.export_actions["md"]
+        markdown.setShortcut(QKeySequence.StandardKey.Save)
+        markdown.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(markdown)
         self.copy_menu = QMenu(self)
         self.copy_menu.addAction(self.copy_summary_action)
         self.copy_menu.addAction(self.copy_transcript_action)
@@ -568,7 +584,7 @@ class EpisodeView(QWidget):
         self.copy_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.copy_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.export_button = QPushButton(self)
-        self.export_button.clicked.connect(self.export_action.trigger)
+        self.export_button.setMenu(self.export_menu)
 
         header = QHBoxLayout()
         titles = QVBoxLayout()
@@ -691,8 +707,12 @@ class EpisodeView(QWidget):
         self.copy_button.setText(self.tr("Copy"))
         self.copy_summary_action.setText(self.tr("Summary as text"))
         self.copy_transcript_action.setText(self.tr("Transcript as text"))
-        self.export_action.setText(self.tr("Export JSON…"))
-        self.export_button.setText(self.tr("Export JSON…"))
+        names = self._export_names()
+        for fmt, act in self.export_actions.items():
+            act.setText(names[fmt][0])
+        self.export_button.setText(self.tr("Export"))
+        self.export_button.setToolTip(self.tr("Save the episode as a file: Markdown, text, "
+                                              "subtitles or JSON"))
         self.search_edit.setPlaceholderText(self.tr("Search the transcript"))
         self.search_edit.setAccessibleName(self.tr("Search the transcript"))
         self.previous_button.setToolTip(self.tr("Previous match"))
@@ -742,6 +762,8 @@ class EpisodeView(QWidget):
         if first:
             self._set_audio(data)
         self.stack.setCurrentIndex(1)
+        if self._pending_moment is not None:
+            self.show_moment(self._pending_moment)
         self.episode_loaded.emit()
 
     def _load_failed(self, generation: int, exc: Exception) -> None:
@@ -812,7 +834,8 @@ class EpisodeView(QWidget):
 
         esc = html.escape
         if not summary:
-            parts.append(f"<p><i>{esc(self.tr('This episode has no summary yet.'))}</i></p>")
+            none_yet = self.tr("This episode has no summary yet.")
+            parts.append(f"<p><i>{esc(none_yet)}</i></p>")
         tldr = str(summary.get("tldr") or "").strip()
         if tldr:
             parts.append(f"<h3>{esc(self.tr('TL;DR'))}</h3><p>{esc(tldr)}</p>")
@@ -878,6 +901,21 @@ class EpisodeView(QWidget):
         """Jump to ``seconds`` in the episode: the player (when there is audio) and the
         transcript's current line follow."""
         self.player.seek_to(seconds, play=play)
+
+    def show_moment(self, seconds: float) -> None:
+        """Show the transcript at ``seconds`` with the player there, paused (a search hit).
+
+        Before the episode has loaded, this happens as soon as it has."""
+        if self.data is None:
+            self._pending_moment = seconds
+            return
+        self._pending_moment = None
+        self.tabs.setCurrentIndex(1)
+        self.seek_to(seconds, play=False)
+        row = self.transcript_model.row_at(seconds)
+        if row >= 0:
+            self.transcript_model.set_current_row(row)
+            self.transcript_view.reveal(row, QAbstractItemView.ScrollHint.PositionAtCenter)
 
     @Slot(QUrl)
     def on_summary_browser_anchor_clicked(self, url: QUrl) -> None:
@@ -987,38 +1025,68 @@ class EpisodeView(QWidget):
         QGuiApplication.clipboard().setText(self.transcript_model.as_text())
         self._flash(self.tr("Transcript copied."))
 
-    def ask_export_path(self) -> str | None:
-        """Ask where to save the JSON; the dialog itself asks before replacing a file."""
-        title = (self.data.episode.get("title") if self.data else "") or "episode"
-        name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", title).strip()[:80] or "episode"
-        dialog = QFileDialog(self, self.tr("Export the episode as JSON"))
+    def _export_names(self) -> dict[str, tuple[str, str]]:
+        """Format → (menu entry, file dialog filter)."""
+        return {
+            "md": (self.tr("Markdown (summary and transcript)…"),
+                   self.tr("Markdown files (*.md)")),
+            "txt": (self.tr("Plain text…"), self.tr("Text files (*.txt)")),
+            "srt": (self.tr("SRT subtitles…"), self.tr("SubRip subtitles (*.srt)")),
+            "vtt": (self.tr("WebVTT subtitles…"), self.tr("WebVTT subtitles (*.vtt)")),
+            "json": (self.tr("JSON (everything)…"), self.tr("JSON files (*.json)")),
+        }
+
+    def ask_export_path(self, fmt: str) -> ExportTarget | None:
+        """Ask where to save the export in ``fmt``; None when cancelled.
+
+        The dialog suggests ``exports.default_filename`` and itself asks before it returns
+        an existing file, so such a choice comes back with ``replace`` set.
+        """
+        from podcast_desk.library.exports import SUFFIXES, default_filename
+
+        episode = self.data.episode if self.data else {"title": ""}
+        dialog = QFileDialog(self, self.tr("Export the episode"))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setDefaultSuffix("json")
-        dialog.setNameFilter(self.tr("JSON files (*.json)"))
-        dialog.setDirectory(str(Path.home()))
-        dialog.selectFile(f"{name}.json")
+        dialog.setDefaultSuffix(SUFFIXES[fmt].lstrip("."))
+        dialog.setNameFilter(self._export_names()[fmt][1])
+        dialog.setDirectory(self._export_dir or str(Path.home()))
+        dialog.selectFile(default_filename(episode, fmt))
         if dialog.exec() != QFileDialog.DialogCode.Accepted:
             return None
         files = dialog.selectedFiles()
-        return files[0] if files else None
+        if not files:
+            return None
+        self._export_dir = str(Path(files[0]).parent)
+        # The dialog has just looked at this path on this thread to ask about replacing
+        # it; looking again tells whether it asked.
+        return ExportTarget(files[0], replace=QFileInfo.exists(files[0]))
 
-    @Slot()
-    def on_export_action_triggered(self) -> None:
+    def confirm_replace(self, path: str) -> bool:
+        """Ask whether to replace the existing file ``path`` (tests replace this)."""
+        answer = QMessageBox.question(
+            self, self.tr("Replace the file?"),
+            self.tr("“{0}” already exists. Replace it?").format(path),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def on_export_requested(self, fmt: str) -> None:
         if self.data is None:
             return
-        path = self.ask_export_path()
-        if path:
-            self.export_to(path)
+        target = self.ask_export_path(fmt)
+        if target is not None:
+            self.export_to(target.path, fmt, overwrite=target.replace)
 
-    def export_to(self, path: str) -> None:
-        """Write the episode's JSON to ``path`` on a worker thread (replacing it)."""
+    def export_to(self, path: str, fmt: str = "json", *, overwrite: bool = False) -> None:
+        """Write the episode as ``fmt`` to ``path`` on a worker thread. An existing file is
+        replaced only when ``overwrite`` or when ``confirm_replace`` says yes."""
         core, episode_id = self.core, self.episode_id
         self._flash(self.tr("Exporting…"))
         self.calls.call(
-            lambda: off_thread(core, write_episode_json, episode_id, path),
+            lambda: off_thread(core, write_export, episode_id, fmt, path, overwrite),
             if_alive(self, self._export_done),
-            if_alive(self, self._export_error),
+            if_alive(self, lambda exc: self._export_error(exc, path, fmt)),
         )
 
     def _export_done(self, path: str) -> None:
@@ -1026,7 +1094,16 @@ class EpisodeView(QWidget):
         self.status_label.setToolTip(path)
         self.exported.emit(path)
 
-    def _export_error(self, exc: Exception) -> None:
+    def _export_error(self, exc: Exception, path: str, fmt: str) -> None:
+        from podcast_desk.library.exports import ExportExists
+
+        if isinstance(exc, ExportExists):
+            if self.confirm_replace(path):
+                self.export_to(path, fmt, overwrite=True)
+            else:
+                self._flash(self.tr("Not saved: {0} already exists.").format(Path(path).name))
+                self.export_declined.emit(path)
+            return
         message = self.tr("Could not export: {0}").format(exc)
         self._flash(message)
         self.export_failed.emit(message)

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QPoint,
     Qt,
+    QTimer,
     QUrl,
     Signal,
 )
@@ -33,6 +34,7 @@ from PySide6.QtGui import (
     QDragMoveEvent,
     QDropEvent,
     QGuiApplication,
+    QIcon,
     QKeySequence,
     QShowEvent,
 )
@@ -40,6 +42,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QButtonGroup,
+    QDockWidget,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -57,12 +60,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from podcast_desk.app import PODCAST
+from podcast_desk.app import PODCAST, Scheduler
 from podcast_desk.config import save_settings
 from podcast_desk.gui.bridge import QtReporter
 from podcast_desk.gui.i18n import CHINESE, ENGLISH, NATIVE_NAMES, Translations
 from podcast_desk.gui.resources import app_icon, translations_dir
+from podcast_desk.gui.search_panel import SearchPanel
 from podcast_desk.gui.single_instance import InstanceServer, send_to_running, server_name
+from podcast_desk.gui.subscriptions_pane import SubscriptionsPane
 from podcast_desk.gui.task_model import (
     COMPLETED,
     FAILED,
@@ -89,6 +94,7 @@ log = logging.getLogger(__name__)
 
 UI_STATE_FILE = "ui-state.json"
 QUIT_TIMEOUT = 20.0  # seconds to wait for a running task to stop at quit
+SCHEDULER_QUIT_TIMEOUT = 3.0  # a feed check in flight is abandoned after this at quit
 
 
 class UiState:
@@ -207,9 +213,11 @@ def _move_to_top(core: Core, task_ids: list[str]) -> int:
 
 
 def _remove(core: Core, task_ids: list[str], files: dict[str, list[Path]]) -> list[str]:
+    from podcast_desk.library.episodes import remove_task_and_episode
+
     removed = []
     for task_id in task_ids:
-        if core.queue.remove(task_id):
+        if remove_task_and_episode(core.queue, task_id):
             removed.append(task_id)
             for path in files.get(task_id, []):
                 path.unlink(missing_ok=True)
@@ -268,12 +276,17 @@ class MainWindow(QMainWindow):
         source_rejected(str): a source could not be used (the message shown).
         first_shown(): the window was shown for the first time.
         quitting(): the app is about to stop its worker and quit.
+        feed_episodes_queued(object): the feed scheduler queued these task ids (emitted on
+            its thread, delivered queued).
+        episode_opened(int): an episode view was opened or raised (the episode id).
     """
 
     task_added = Signal(str)
     source_rejected = Signal(str)
     first_shown = Signal()
     quitting = Signal()
+    feed_episodes_queued = Signal(object)
+    episode_opened = Signal(int)
 
     def __init__(self, core: Core, services: Services, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -289,6 +302,7 @@ class MainWindow(QMainWindow):
         self._shown_once = False
         self._counts: dict[str, int] = {}
         self._episode_views: dict[int, QWidget] = {}
+        self.scheduler: Scheduler | None = None
         self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
 
         self.setWindowIcon(app_icon())
@@ -464,6 +478,32 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.table, 1)
         self.setCentralWidget(central)
 
+        # search and subscriptions, in docks (hidden until asked for)
+        self.search_panel = SearchPanel(self.core, self)
+        self.search_dock = QDockWidget(self)
+        self.search_dock.setObjectName("searchDock")
+        self.search_dock.setWidget(self.search_panel)
+        self.search_dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea
+                                         | Qt.DockWidgetArea.RightDockWidgetArea)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.search_dock)
+        self.resizeDocks([self.search_dock], [420], Qt.Orientation.Horizontal)
+        self.search_dock.hide()
+        self.subscriptions_pane = SubscriptionsPane(self.core, self)
+        self.subscriptions_dock = QDockWidget(self)
+        self.subscriptions_dock.setObjectName("subscriptionsDock")
+        self.subscriptions_dock.setWidget(self.subscriptions_pane)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.subscriptions_dock)
+        self.resizeDocks([self.subscriptions_dock], [240], Qt.Orientation.Vertical)
+        self.subscriptions_dock.hide()
+        style = self.style()
+        self.act_search = self.search_dock.toggleViewAction()
+        self.act_search.setShortcut(QKeySequence(QKeySequence.StandardKey.Find))
+        self.act_search.setIcon(QIcon.fromTheme(
+            "edit-find", style.standardIcon(style.StandardPixmap.SP_FileDialogContentsView)))
+        self.act_subscriptions = self.subscriptions_dock.toggleViewAction()
+        self.act_subscriptions.setIcon(QIcon.fromTheme(
+            "application-rss+xml", style.standardIcon(style.StandardPixmap.SP_DriveNetIcon)))
+
         # toolbar
         self.toolbar = QToolBar(self)
         self.toolbar.setObjectName("tasks")
@@ -476,6 +516,8 @@ class MainWindow(QMainWindow):
         spacer = QWidget(self.toolbar)
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
+        self.toolbar.addAction(self.act_search)
+        self.toolbar.addAction(self.act_subscriptions)
         self.toolbar.addAction(self.act_settings)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
 
@@ -496,6 +538,9 @@ class MainWindow(QMainWindow):
         for act in self.task_actions:
             self.tasks_menu.addAction(act)
         self.view_menu = bar.addMenu("")
+        self.view_menu.addAction(self.act_search)
+        self.view_menu.addAction(self.act_subscriptions)
+        self.view_menu.addSeparator()
         self.language_menu = self.view_menu.addMenu("")
         for act in self.language_actions.values():
             self.language_menu.addAction(act)
@@ -516,6 +561,10 @@ class MainWindow(QMainWindow):
         self.bridge.task_progressed.connect(self.on_bridge_task_progressed)
         self.bridge.task_finished.connect(self.on_bridge_task_finished)
         self.processing.state_changed.connect(self.on_processing_state_changed)
+        self.feed_episodes_queued.connect(self.on_feed_episodes_queued)
+        self.search_panel.hit_activated.connect(self.on_search_panel_hit_activated)
+        self.search_dock.visibilityChanged.connect(self.on_search_dock_visibility_changed)
+        self.subscriptions_pane.episodes_queued.connect(self.on_feed_episodes_queued)
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -552,9 +601,17 @@ class MainWindow(QMainWindow):
         self.view_menu.setTitle(self.tr("&View"))
         self.language_menu.setTitle(self.tr("Language"))
         self.toolbar.setWindowTitle(self.tr("Tasks"))
+        self.search_dock.setWindowTitle(self.tr("Search"))
+        self.act_search.setToolTip(self.tr("Search every episode's transcript, title and "
+                                           "summary (Ctrl+F)"))
+        self.subscriptions_dock.setWindowTitle(self.tr("Subscriptions"))
+        self.act_subscriptions.setToolTip(self.tr("Shows you subscribed to: new episodes are "
+                                                  "queued automatically"))
         self._update_pause_action()
         self._update_counts_text()
         self.model.retranslate()
+        self.search_panel.retranslate()
+        self.subscriptions_pane.retranslate()
         if self.tray is not None:
             self.tray.retranslate()
 
@@ -641,6 +698,8 @@ class MainWindow(QMainWindow):
             return self._shut_down
         self._save_geometry()
         self.sync.stop()
+        self.subscriptions_pane.timer.stop()
+        self._stop_scheduler(SCHEDULER_QUIT_TIMEOUT)
         clean = self.processing.shutdown(QUIT_TIMEOUT)
         self.calls.wait(5000)
         if self.tray is not None:
@@ -650,11 +709,15 @@ class MainWindow(QMainWindow):
 
     def _save_geometry(self) -> None:
         self.state.set("geometry", bytes(self.saveGeometry().toBase64().data()).decode())
+        self.state.set("windowState", bytes(self.saveState().toBase64().data()).decode())
 
     def _restore_geometry(self) -> None:
         saved = self.state.get("geometry")
         if isinstance(saved, str):
             self.restoreGeometry(QByteArray.fromBase64(saved.encode()))
+        docks = self.state.get("windowState")
+        if isinstance(docks, str):
+            self.restoreState(QByteArray.fromBase64(docks.encode()))
 
     # -- adding sources ---------------------------------------------------------------
 
@@ -788,7 +851,13 @@ class MainWindow(QMainWindow):
         if row.episode_id is None:
             self.inform(self.tr("Open"), self.tr("This task has no episode to show."))
             return
-        view = self._episode_views.get(row.episode_id)
+        self.open_episode_id(row.episode_id, ref=row.id)
+
+    def open_episode_id(self, episode_id: int, *, at: float | None = None,
+                        ref: str | None = None) -> QWidget | None:
+        """Show the view of episode ``episode_id`` (one per episode), at ``at`` seconds in
+        its transcript when given; returns the view."""
+        view = self._episode_views.get(episode_id)
         if view is None:
             try:
                 from podcast_desk.gui.episode_view import EpisodeView
@@ -796,18 +865,31 @@ class MainWindow(QMainWindow):
                 log.warning("the episode view is not available: %s", exc)
                 self.inform(self.tr("Open"),
                             self.tr("The episode view is not part of this version yet. "
-                                    "Use “podcast-desk show {0}” meanwhile.").format(row.id))
-                return
-            view = EpisodeView(self.core, row.episode_id, parent=self)
+                                    "Use “podcast-desk show {0}” meanwhile.").format(
+                                        ref or episode_id))
+                return None
+            view = EpisodeView(self.core, episode_id, parent=self)
             if not view.isWindow():
                 view.setWindowFlag(Qt.WindowType.Window, True)
             view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
-            episode_id = row.episode_id
             view.destroyed.connect(lambda *_: self._episode_views.pop(episode_id, None))
             self._episode_views[episode_id] = view
+        if at is not None:
+            show_moment = getattr(view, "show_moment", None)
+            if show_moment is not None:
+                show_moment(at)
         view.show()
         view.raise_()
         view.activateWindow()
+        self.episode_opened.emit(episode_id)
+        return view
+
+    def on_search_panel_hit_activated(self, episode_id: int, start: float) -> None:
+        self.open_episode_id(episode_id, at=start)
+
+    def on_search_dock_visibility_changed(self, visible: bool) -> None:
+        if visible:
+            self.search_panel.focus_search()
 
     def _steer(self, fn: Callable[[], Any], message: str) -> None:
         def done(_result: Any) -> None:
@@ -861,7 +943,8 @@ class MainWindow(QMainWindow):
         if any(r.kind == "local_file" for r in rows):
             audio += " " + self.tr("Your own audio files are never deleted.")
         text = f"{question}\n\n{audio}\n" + self.tr(
-            "The task and its log are removed; this cannot be undone.")
+            "The task, its log and its transcript and summary are removed; this cannot be "
+            "undone.")
         if not self.ask(self.tr("Remove"), text):
             return
         core = self.core
@@ -899,9 +982,34 @@ class MainWindow(QMainWindow):
     def on_pause_triggered(self) -> None:
         self.processing.toggle()
 
-    def on_processing_state_changed(self, _running: bool) -> None:
+    def on_processing_state_changed(self, running: bool) -> None:
+        if running:
+            self._start_scheduler()
+        else:
+            self._stop_scheduler(0.0)  # a check in flight ends on its own; never wait here
         self._update_pause_action()
         self._update_counts_text()
+
+    def _start_scheduler(self) -> None:
+        """Check subscribed feeds on a schedule while processing is on."""
+        if self.scheduler is None and not self._quitting and self._shut_down is None:
+            self.scheduler = Scheduler(self.core,
+                                       on_queued=self.feed_episodes_queued.emit).start()
+
+    def _stop_scheduler(self, timeout: float) -> None:
+        scheduler, self.scheduler = self.scheduler, None
+        if scheduler is not None:
+            scheduler.stop(timeout)
+
+    def on_feed_episodes_queued(self, task_ids: list[str]) -> None:
+        """New episodes of subscribed feeds were queued (by the scheduler or the pane)."""
+        self.sync.refresh_now()
+        self.processing.wake()
+        if self.subscriptions_pane.isVisible():
+            self.subscriptions_pane.refresh()
+        self.statusBar().showMessage(
+            self.tr("%n new episode(s) queued from your subscriptions.", "", len(task_ids)),
+            8000)
 
     def _update_pause_action(self) -> None:
         style = self.style()
@@ -979,19 +1087,23 @@ class MainWindow(QMainWindow):
                         self.tr("The settings dialog is not part of this version yet. "
                                 "Settings are in {0}.").format(self.core.paths.settings))
             return
-        before = (self.core.settings.ui_language, self.core.settings.concurrency)
+        before = (self.core.settings.ui_language, self.core.settings.concurrency,
+                  self.core.settings.feed_check_minutes)
         dialog = SettingsDialog(self.core, parent=self)
         dialog.settings_saved.connect(lambda *_: self.on_settings_saved(before))
         dialog.exec()
         dialog.deleteLater()
 
-    def on_settings_saved(self, before: tuple[str, int] | None = None) -> None:
-        language, concurrency = before or ("\0", -1)
+    def on_settings_saved(self, before: tuple[str, int, float] | None = None) -> None:
+        language, concurrency, check_minutes = before or ("\0", -1, -1.0)
         settings = self.core.settings
         if settings.ui_language != language:
             self._apply_language(settings.ui_language)
         if settings.concurrency != concurrency:
-            self.processing.restart()
+            self.processing.restart()  # restarts the feed scheduler too
+        elif settings.feed_check_minutes != check_minutes and self.scheduler is not None:
+            self._stop_scheduler(0.0)  # a new one checks at the new interval
+            self._start_scheduler()
 
     def set_language(self, code: str) -> None:
         """Switch the window language now and remember it in the settings."""
@@ -1069,6 +1181,8 @@ def run_gui(core: Core, source: str | None = None) -> int:
     if not (core.settings.start_minimized and window.tray is not None):
         window.show()
     log.info("window ready in %.0f ms", (time.monotonic() - started) * 1000)
+    if os.environ.get("PODCAST_DESK_QUIT_AFTER_SHOW"):  # smoke tests of a built bundle
+        QTimer.singleShot(0, app.quit)
     if source:
         window.add_sources([source])
     code = app.exec()

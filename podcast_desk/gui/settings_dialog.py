@@ -1,4 +1,5 @@
-"""The settings dialog: speech model and quality, summaries (Ollama), queue, storage, window."""
+"""The settings dialog: speech model and quality, summaries (Ollama), queue, storage,
+subscriptions, window."""
 
 from __future__ import annotations
 
@@ -183,6 +184,8 @@ class SettingsDialog(QDialog):
         self.language_combo = QComboBox(self)
         self.language_combo.currentIndexChanged.connect(self.on_language_combo_changed)
         self.language_note = self._note()
+        self.publisher_check = QCheckBox(self)
+        self.publisher_note = self._note()
         transcription = QWidget(self)
         form = QFormLayout(transcription)
         self.model_row_label = QLabel(self)
@@ -194,6 +197,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.threads_row_label, self.threads_spin)
         form.addRow(self.language_row_label,
                     self._field(self.language_combo, self.language_note))
+        form.addRow("", self._field(self.publisher_check, self.publisher_note))
 
         # Summaries
         self.engine_combo = QComboBox(self)
@@ -239,6 +243,10 @@ class SettingsDialog(QDialog):
         self.open_folder_button.clicked.connect(self.on_open_folder_button_clicked)
         self.folder_note = self._note()
         self.keep_audio_check = QCheckBox(self)
+        self.feed_check_spin = QSpinBox(self)
+        self.feed_check_spin.setRange(1, 7 * 24 * 60)
+        self.feed_check_spin.setSingleStep(15)
+        self._feed_minutes = (0, 0.0)  # (shown, loaded): an unedited odd value is kept
         self.start_minimized_check = QCheckBox(self)
         self.ui_language_combo = QComboBox(self)
         self.ui_language_note = self._note()  # for the window to explain a switch, if needed
@@ -251,11 +259,13 @@ class SettingsDialog(QDialog):
         self.concurrency_row_label = QLabel(self)
         self.attempts_row_label = QLabel(self)
         self.folder_row_label = QLabel(self)
+        self.feed_check_row_label = QLabel(self)
         self.ui_language_row_label = QLabel(self)
         form.addRow(self.concurrency_row_label, self.concurrency_spin)
         form.addRow(self.attempts_row_label, self.attempts_spin)
         form.addRow(self.folder_row_label,
                     self._field(folder_row, self.folder_note, self.keep_audio_check))
+        form.addRow(self.feed_check_row_label, self.feed_check_spin)
         form.addRow("", self.start_minimized_check)
         form.addRow(self.ui_language_row_label,
                     self._field(self.ui_language_combo, self.ui_language_note))
@@ -318,6 +328,11 @@ class SettingsDialog(QDialog):
         self.threads_spin.setSpecialValueText(self.tr("Automatic (all cores)"))
         self.threads_spin.setToolTip(self.tr("0 uses every core of this computer."))
         self.language_row_label.setText(self.tr("Spoken language:"))
+        self.publisher_check.setText(self.tr(
+            "Use the publisher's transcript when the feed has one"))
+        self.publisher_note.setText(self.tr(
+            "Much faster than transcribing, and usually more accurate. The episode notes "
+            "where its transcript came from."))
         self.engine_row_label.setText(self.tr("Summaries by:"))
         self.host_row_label.setText(self.tr("Ollama address:"))
         self.ollama_model_row_label.setText(self.tr("Ollama model:"))
@@ -339,6 +354,12 @@ class SettingsDialog(QDialog):
         self.keep_audio_check.setText(self.tr(
             "Keep downloaded audio (needed to listen in the app; uses disk space)"))
         self.start_minimized_check.setText(self.tr("Start minimised to the tray"))
+        self.feed_check_row_label.setText(self.tr("Subscriptions:"))
+        self.feed_check_spin.setPrefix(self.tr("Check every "))
+        self.feed_check_spin.setSuffix(self.tr(" minutes"))
+        self.feed_check_spin.setToolTip(self.tr(
+            "Check subscriptions every N minutes while Podcast Desk runs. A feed that fails "
+            "is tried again later, less often."))
         self.ui_language_row_label.setText(self.tr("Display language:"))
         defaults = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
         defaults.setText(self.tr("Restore defaults"))
@@ -415,6 +436,11 @@ class SettingsDialog(QDialog):
         self.concurrency_spin.setValue(settings.concurrency)
         self.attempts_spin.setValue(settings.max_attempts)
         self.keep_audio_check.setChecked(settings.keep_audio)
+        self.publisher_check.setChecked(settings.use_publisher_transcripts)
+        minutes = max(1, min(self.feed_check_spin.maximum(),
+                             round(settings.feed_check_minutes)))
+        self.feed_check_spin.setValue(minutes)
+        self._feed_minutes = (minutes, settings.feed_check_minutes)
         self.start_minimized_check.setChecked(settings.start_minimized)
         self._select(self.ui_language_combo, settings.ui_language, settings.ui_language)
         self._validate()
@@ -434,9 +460,16 @@ class SettingsDialog(QDialog):
             concurrency=self.concurrency_spin.value(),
             max_attempts=self.attempts_spin.value(),
             keep_audio=self.keep_audio_check.isChecked(),
+            use_publisher_transcripts=self.publisher_check.isChecked(),
+            feed_check_minutes=self._feed_check_minutes(),
             start_minimized=self.start_minimized_check.isChecked(),
             ui_language=str(self.ui_language_combo.currentData() or ""),
         )
+
+    def _feed_check_minutes(self) -> float:
+        shown, loaded = self._feed_minutes
+        value = self.feed_check_spin.value()
+        return loaded if value == shown else float(value)
 
     def errors(self) -> list[str]:
         """What keeps OK disabled, as sentences (empty when the form is valid)."""

@@ -1,12 +1,12 @@
-"""Finding an episode by task or episode id, and the episode as JSON (show, export)."""
+"""Finding an episode by task or episode id, the episode as JSON (show, export), removing one."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from podcast_desk.store.models import Episode, Segment
-from podcast_desk.tasks.queue import iso
+from podcast_desk.store.models import Episode, Segment, Task
+from podcast_desk.tasks.queue import Status, TaskQueue, iso
 
 
 def find_episode(ref: str) -> Episode | None:
@@ -59,3 +59,19 @@ def episode_json(episode: Episode, *, with_segments: bool = True) -> dict[str, A
     if with_segments:
         body["segments"] = segments_of(episode)
     return body
+
+
+def remove_task_and_episode(queue: TaskQueue, task_id: str) -> bool:
+    """Delete a task that is not RUNNING, its log, and the episode(s) it produced.
+
+    One IMMEDIATE transaction: the Episode rows go first (their Segments cascade, and the
+    search triggers record both, so the next search no longer finds them), then the task
+    and its log (``TaskQueue.remove``). A RUNNING or unknown task changes nothing and gives
+    False. Audio files are not touched: the caller deletes those it owns.
+    """
+    with queue.db.atomic("IMMEDIATE"):
+        task = Task.get_or_none(Task.id == task_id)
+        if task is None or task.status == Status.RUNNING:
+            return False
+        Episode.delete().where(Episode.task == task_id).execute()
+        return queue.remove(task_id)

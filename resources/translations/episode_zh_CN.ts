@@ -4,7 +4,7 @@
 <context>
     <name>EpisodeView</name>
     <message>
-        <location filename="../../podcast_desk/gui/episode_view.py" line="+177"/>
+        <location filename="../../podcast_desk/gui/episode_view.py" line="+182"/>
         <source>No summary yet</source>
         <translation>尚无摘要</translation>
     </message>
@@ -34,7 +34,7 @@
         <translation>{0} 小时 {1:02d} 分钟</translation>
     </message>
     <message>
-        <location line="+485"/>
+        <location line="+496"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -49,13 +49,17 @@
         <translation>文字稿（纯文本）</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+1"/>
-        <source>Export JSON…</source>
-        <translation>导出 JSON…</translation>
+        <location line="+4"/>
+        <source>Export</source>
+        <translation>导出</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Save the episode as a file: Markdown, text, subtitles or JSON</source>
+        <translation>将节目保存为文件：Markdown、纯文本、字幕或 JSON</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <location line="+1"/>
         <source>Search the transcript</source>
         <translation>搜索文字稿</translation>
@@ -113,7 +117,7 @@
         <translation>节目</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+40"/>
         <source>This episode is no longer in the library.</source>
         <translation>这期节目已不在资料库中。</translation>
     </message>
@@ -143,7 +147,12 @@
         <translation>无标题节目</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+41"/>
+        <source>This episode has no summary yet.</source>
+        <translation>这期节目还没有摘要。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>TL;DR</source>
         <translation>一句话概要</translation>
     </message>
@@ -173,7 +182,7 @@
         <translation>发布者提供的章节</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+113"/>
         <source>No matches</source>
         <translation>无匹配</translation>
     </message>
@@ -193,17 +202,72 @@
         <translation>已复制文字稿。</translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source>Export the episode as JSON</source>
-        <translation>将节目导出为 JSON</translation>
+        <location line="+5"/>
+        <source>Markdown (summary and transcript)…</source>
+        <translation>Markdown（摘要和文字稿）…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
+        <source>Markdown files (*.md)</source>
+        <translation>Markdown 文件 (*.md)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Plain text…</source>
+        <translation>纯文本…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Text files (*.txt)</source>
+        <translation>文本文件 (*.txt)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>SRT subtitles…</source>
+        <translation>SRT 字幕…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>SubRip subtitles (*.srt)</source>
+        <translation>SubRip 字幕 (*.srt)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>WebVTT subtitles…</source>
+        <translation>WebVTT 字幕…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>WebVTT subtitles (*.vtt)</source>
+        <translation>WebVTT 字幕 (*.vtt)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>JSON files (*.json)</source>
         <translation>JSON 文件 (*.json)</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+0"/>
+        <source>JSON (everything)…</source>
+        <translation>JSON（全部内容）…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Export the episode</source>
+        <translation>导出节目</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Replace the file?</source>
+        <translation>替换文件？</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>“{0}” already exists. Replace it?</source>
+        <translation>“{0}”已存在。要替换它吗？</translation>
+    </message>
+    <message>
+        <location line="+16"/>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
     </message>
@@ -213,7 +277,12 @@
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+11"/>
+        <source>Not saved: {0} already exists.</source>
+        <translation>未保存：{0} 已存在。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Could not export: {0}</source>
         <translation>无法导出：{0}</translation>
     </message>
@@ -221,7 +290,7 @@
 <context>
     <name>LogModel</name>
     <message>
-        <location line="-768"/>
+        <location line="-840"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
@@ -323,7 +392,7 @@
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../podcast_desk/gui/settings_dialog.py" line="+311"/>
+        <location filename="../../podcast_desk/gui/settings_dialog.py" line="+321"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -373,7 +442,17 @@
         <translation>语音语言：</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>Use the publisher&apos;s transcript when the feed has one</source>
+        <translation>订阅源提供文字稿时，使用发布者的文字稿</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Much faster than transcribing, and usually more accurate. The episode notes where its transcript came from.</source>
+        <translation>比自行转写快得多，通常也更准确。节目会注明文字稿的来源。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Summaries by:</source>
         <translation>摘要方式：</translation>
     </message>
@@ -444,6 +523,26 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Subscriptions:</source>
+        <translation>订阅：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check every </source>
+        <translation>每 </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> minutes</source>
+        <translation> 分钟检查一次</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Check subscriptions every N minutes while Podcast Desk runs. A feed that fails is tried again later, less often.</source>
+        <translation>Podcast Desk 运行时每 N 分钟检查一次订阅。出错的订阅源会稍后重试，间隔逐渐加长。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Display language:</source>
         <translation>界面语言：</translation>
     </message>
@@ -523,7 +622,7 @@
         <translation>自定义（束宽 {0}）</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+49"/>
         <source>The Ollama address must look like http://127.0.0.1:11434.</source>
         <translation>Ollama 地址的格式应类似 http://127.0.0.1:11434。</translation>
     </message>

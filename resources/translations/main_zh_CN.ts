@@ -4,7 +4,7 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../podcast_desk/gui/main_window.py" line="+511"/>
+        <location filename="../../podcast_desk/gui/main_window.py" line="+573"/>
         <source>Podcast Desk</source>
         <translation>Podcast Desk</translation>
     </message>
@@ -45,13 +45,13 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+249"/>
-        <location line="+8"/>
+        <location line="+264"/>
+        <location line="+14"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location line="-256"/>
+        <location line="-277"/>
         <source>Open the episode: summary, transcript and player</source>
         <translation>打开节目：摘要、文字稿和播放器</translation>
     </message>
@@ -67,12 +67,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+321"/>
+        <location line="+356"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location line="-320"/>
+        <location line="-355"/>
         <source>Move to top</source>
         <translation>移到最前</translation>
     </message>
@@ -137,7 +137,27 @@
         <translation>任务</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+1"/>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Search every episode&apos;s transcript, title and summary (Ctrl+F)</source>
+        <translation>搜索所有节目的文字稿、标题和摘要 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Subscriptions</source>
+        <translation>订阅</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Shows you subscribed to: new episodes are queued automatically</source>
+        <translation>你订阅的播客：新节目会自动排队</translation>
+    </message>
+    <message>
+        <location line="+56"/>
         <source>Podcast Desk is still running</source>
         <translation>Podcast Desk 仍在运行</translation>
     </message>
@@ -164,7 +184,7 @@
         <translation>正在停止当前任务，下次启动时继续…</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+43"/>
         <source>The clipboard holds no link or file.</source>
         <translation>剪贴板中没有链接或文件。</translation>
     </message>
@@ -181,12 +201,12 @@
         <translation>此任务没有可显示的节目。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+15"/>
         <source>The episode view is not part of this version yet. Use “podcast-desk show {0}” meanwhile.</source>
         <translation>此版本尚未包含节目视图，请暂时使用 “podcast-desk show {0}”。</translation>
     </message>
     <message numerus="yes">
-        <location line="+27"/>
+        <location line="+40"/>
         <source>Cancelling %n task(s).</source>
         <translation>
             <numerusform>正在取消 %n 个任务。</numerusform>
@@ -235,11 +255,11 @@
     </message>
     <message>
         <location line="+2"/>
-        <source>The task and its log are removed; this cannot be undone.</source>
-        <translation>任务及其日志将被移除，此操作无法撤销。</translation>
+        <source>The task, its log and its transcript and summary are removed; this cannot be undone.</source>
+        <translation>任务及其日志、文字稿和摘要都将被移除；此操作无法撤销。</translation>
     </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Removed %n task(s).</source>
         <translation>
             <numerusform>已移除 %n 个任务。</numerusform>
@@ -255,8 +275,15 @@
         <source>That did not work: {0}</source>
         <translation>操作失败：{0}</translation>
     </message>
+    <message numerus="yes">
+        <location line="+33"/>
+        <source>%n new episode(s) queued from your subscriptions.</source>
+        <translation>
+            <numerusform>订阅中有 %n 期新节目已排队。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+14"/>
+        <location line="+6"/>
         <source>Pause processing</source>
         <translation>暂停处理</translation>
     </message>

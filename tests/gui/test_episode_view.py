@@ -17,6 +17,7 @@ from podcast_desk.app import Core
 from podcast_desk.gui.episode_view import (
     AudioState,
     EpisodeView,
+    ExportTarget,
     LogModel,
     duration_label,
     engine_label,
@@ -398,15 +399,111 @@ def test_export_json_writes_the_episode(
     view = open_view(qtbot, core, episode_id, show=False)
     target = tmp_path / "out" / "episode.json"
     target.parent.mkdir()
-    monkeypatch.setattr(view, "ask_export_path", lambda: str(target))
+    asked: list[str] = []
+    monkeypatch.setattr(view, "ask_export_path",
+                        lambda fmt: asked.append(fmt) or ExportTarget(str(target)))
     with qtbot.waitSignal(view.exported, timeout=WAIT) as blocker:
-        view.export_action.trigger()
+        view.export_actions["json"].trigger()
+    assert asked == ["json"]
     assert blocker.args == [str(target)]
     expected = json.dumps(episode_json(Episode.get_by_id(episode_id)), ensure_ascii=False,
                           indent=2)
-    assert target.read_text(encoding="utf-8") == expected
+    assert target.read_text(encoding="utf-8") == expected + "\n"
     assert "不要问" in target.read_text(encoding="utf-8")
     assert [p.name for p in target.parent.iterdir()] == ["episode.json"]  # no temp file left
+
+
+@quiet
+def test_export_menu_writes_every_format(
+    qtbot: Any, core: Core, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import srt
+    import webvtt
+
+    episode_id = make_episode(core)
+    view = open_view(qtbot, core, episode_id, show=False)
+    menu = [act.data() for act in view.export_button.menu().actions()]
+    assert menu == ["md", "txt", "srt", "vtt", "json"]
+    assert view.export_actions["md"].text().startswith("Markdown")
+    written: dict[str, Path] = {}
+    for fmt in ("md", "txt", "srt", "vtt"):
+        target = tmp_path / f"episode.{fmt}"
+        monkeypatch.setattr(view, "ask_export_path", lambda _f, t=target: ExportTarget(str(t)))
+        with qtbot.waitSignal(view.exported, timeout=WAIT):
+            view.export_actions[fmt].trigger()
+        written[fmt] = target
+    markdown = written["md"].read_text(encoding="utf-8")
+    assert markdown.startswith("# Inaugural address")
+    assert SUMMARY["tldr"] in markdown and "Ask what you can do for your country." in markdown
+    text = written["txt"].read_text(encoding="utf-8")
+    assert "my fellow Americans" in text and "<" not in text
+    cues = list(srt.parse(written["srt"].read_text(encoding="utf-8")))
+    assert " ".join(c.content.replace("\n", " ") for c in cues) == " ".join(
+        s["text"] for s in SEGMENTS)
+    assert cues[0].start.total_seconds() == 0.0
+    captions = webvtt.read(str(written["vtt"]))
+    assert " ".join(c.text.replace("\n", " ") for c in captions) == " ".join(
+        s["text"] for s in SEGMENTS)
+    assert captions[-1].end == "00:00:10.900"
+
+
+@quiet
+def test_export_dialog_suggests_the_library_file_name(
+    qtbot: Any, core: Core, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QFileDialog
+
+    view = open_view(qtbot, core, make_episode(core, title="Ask not: part 1/2"), show=False)
+    view._export_dir = str(tmp_path)
+    seen: list[Any] = []
+
+    def answer(accept: bool) -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QFileDialog)
+        seen.append((dialog.selectedFiles(), dialog.nameFilters(), dialog.defaultSuffix()))
+        dialog.accept() if accept else dialog.reject()
+
+    QTimer.singleShot(0, lambda: answer(False))
+    assert view.ask_export_path("srt") is None
+    QTimer.singleShot(0, lambda: answer(True))
+    target = view.ask_export_path("vtt")
+    assert target == ExportTarget(str(tmp_path / "Ask not  part 1 2.vtt"), replace=False)
+    assert seen[0] == ([str(tmp_path / "Ask not  part 1 2.srt")],
+                       ["SubRip subtitles (*.srt)"], "srt")
+
+
+@quiet
+def test_export_never_replaces_a_file_without_asking(
+    qtbot: Any, core: Core, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    view = open_view(qtbot, core, make_episode(core), show=False)
+    target = tmp_path / "notes.md"
+    target.write_text("my own notes\n", encoding="utf-8")
+    monkeypatch.setattr(view, "ask_export_path", lambda _fmt: ExportTarget(str(target)))
+    asked: list[str] = []
+    monkeypatch.setattr(view, "confirm_replace", lambda path: asked.append(path) or False)
+    with qtbot.waitSignal(view.export_declined, timeout=WAIT) as declined, \
+            qtbot.assertNotEmitted(view.exported, wait=100):
+        view.export_actions["md"].trigger()
+    assert declined.args == [str(target)] and asked == [str(target)]
+    assert target.read_text(encoding="utf-8") == "my own notes\n"
+    assert "already exists" in view.status_label.text()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "notes.md"]  # no temp left
+    # saying yes replaces it
+    monkeypatch.setattr(view, "confirm_replace", lambda path: asked.append(path) or True)
+    with qtbot.waitSignal(view.exported, timeout=WAIT):
+        view.export_actions["md"].trigger()
+    assert len(asked) == 2
+    assert target.read_text(encoding="utf-8").startswith("# Inaugural address")
+    # a file the save dialog already asked about is replaced without asking again
+    target.write_text("again\n", encoding="utf-8")
+    monkeypatch.setattr(view, "ask_export_path",
+                        lambda _fmt: ExportTarget(str(target), replace=True))
+    with qtbot.waitSignal(view.exported, timeout=WAIT):
+        view.export_actions["md"].trigger()
+    assert len(asked) == 2
+    assert target.read_text(encoding="utf-8").startswith("# Inaugural address")
 
 
 @quiet
@@ -414,9 +511,9 @@ def test_export_cancelled_writes_nothing(
     qtbot: Any, core: Core, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     view = open_view(qtbot, core, make_episode(core), show=False)
-    monkeypatch.setattr(view, "ask_export_path", lambda: None)
+    monkeypatch.setattr(view, "ask_export_path", lambda _fmt: None)
     with qtbot.assertNotEmitted(view.exported, wait=100):
-        view.export_action.trigger()
+        view.export_actions["json"].trigger()
 
 
 @quiet
@@ -424,10 +521,27 @@ def test_export_failure_is_reported(
     qtbot: Any, core: Core, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     view = open_view(qtbot, core, make_episode(core), show=False)
-    monkeypatch.setattr(view, "ask_export_path", lambda: str(tmp_path / "no" / "dir" / "x.json"))
+    blocker_file = tmp_path / "a-file"
+    blocker_file.write_text("not a folder")
+    monkeypatch.setattr(view, "ask_export_path",
+                        lambda _fmt: ExportTarget(str(blocker_file / "x.json")))
     with qtbot.waitSignal(view.export_failed, timeout=WAIT) as blocker:
-        view.export_action.trigger()
+        view.export_actions["json"].trigger()
     assert "Could not export" in blocker.args[0]
+
+
+@quiet
+def test_show_moment_opens_the_transcript_there(qtbot: Any, core: Core) -> None:
+    episode_id = make_episode(core, audio_path="")
+    view = EpisodeView(core, episode_id)
+    qtbot.addWidget(view)
+    view.show_moment(8.0)  # before the episode has loaded: applied once it has
+    with qtbot.waitSignal(view.episode_loaded, timeout=WAIT):
+        pass
+    assert view.tabs.currentIndex() == 1
+    assert view.transcript_model.current_row == 1
+    assert view.player.position() == 8000
+    assert not view.player.is_playing()
 
 
 # -- with the real pipeline ----------------------------------------------------------------

@@ -43,8 +43,9 @@ def test_every_translation_file_of_the_language_is_loaded(qapp: Any) -> None:
     assert translations._installed == []
 
 
-def test_the_main_translation_is_complete() -> None:
-    root = ET.parse(translations_dir() / "main_zh_CN.ts").getroot()
+@pytest.mark.parametrize("group", ["main", "episode", "library"])
+def test_every_translation_is_complete(group: str) -> None:
+    root = ET.parse(translations_dir() / f"{group}_zh_CN.ts").getroot()
     unfinished = [m.findtext("source") for m in root.iter("message")
                   if m.find("translation").get("type") in ("unfinished", "obsolete")]
     assert unfinished == []
@@ -74,6 +75,22 @@ def test_switching_language_changes_visible_strings(
     window.language_actions[ENGLISH].trigger()
     assert visible()[0] == "Add"
     assert core.settings.ui_language == ENGLISH
+
+
+def test_search_and_subscriptions_follow_the_language(
+        qtbot: Any, make_window: WindowFactory, core: Core) -> None:
+    window = make_window()
+    pane, panel = window.subscriptions_pane, window.search_panel
+    assert (window.act_search.text(), pane.subscribe_button.text(),
+            panel.search_edit.placeholderText()) == ("Search", "Subscribe",
+                                                     "Search every episode")
+    window.language_actions[CHINESE].trigger()
+    assert (window.act_search.text(), window.act_subscriptions.text(),
+            pane.subscribe_button.text(), panel.search_edit.placeholderText(),
+            pane.model.headerData(0, Qt.Orientation.Horizontal)) == (
+        "搜索", "订阅", "订阅", "搜索所有节目", "播客")
+    window.language_actions[ENGLISH].trigger()
+    assert pane.check_button.text() == "Check now"
 
 
 def test_the_window_opens_in_the_configured_language(

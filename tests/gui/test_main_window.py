@@ -222,6 +222,33 @@ def test_remove_deletes_downloaded_audio_but_never_the_users_files(
     assert own.exists()
 
 
+def test_remove_deletes_the_episode_and_its_transcript(
+        qtbot: Any, make_window: WindowFactory, core: Core) -> None:
+    from podcast_desk.library.search import search
+    from podcast_desk.store.models import Segment
+
+    task_id = core.queue.add_task(PODCAST, {"source": "https://e.com/x.mp3", "kind": "url"})
+    claim = core.queue.claim_next("test")
+    assert claim is not None
+    now = 1_800_000_000.0
+    episode = Episode.create(task=task_id, title="Tides", created_at=now, updated_at=now)
+    Segment.create(episode=episode.id, start=0.0, end=4.0, text="Spring tides are strong.")
+    core.queue.complete(claim, {"episodeId": episode.id})
+    assert search("tides")
+    window = make_window()
+    qtbot.waitUntil(lambda: shown(window, task_id), timeout=5000)
+    questions: list[str] = []
+    window.ask = lambda _title, text: questions.append(text) or True
+    window.select_task(task_id)
+    window.act_remove.trigger()
+    qtbot.waitUntil(lambda: core.queue.get_task(task_id) is None, timeout=5000)
+    assert "No downloaded audio will be deleted." in questions[0]
+    assert Episode.get_or_none(Episode.id == episode.id) is None
+    assert Segment.select().where(Segment.episode == episode.id).count() == 0
+    assert search("tides") == []
+    qtbot.waitUntil(lambda: not shown(window, task_id), timeout=5000)
+
+
 def test_remove_asks_first_and_no_keeps_the_task(
         qtbot: Any, make_window: WindowFactory, core: Core) -> None:
     task_id = core.queue.add_task(PODCAST, {"source": "https://e.com/x.mp3", "kind": "url"})

@@ -87,6 +87,33 @@ def test_ok_saves_every_edited_value(qtbot: Any, core: Core) -> None:
     assert core.queue.max_attempts == 7
 
 
+def test_publisher_transcripts_and_feed_checks_persist(qtbot: Any, core: Core) -> None:
+    dialog = open_dialog(qtbot, core)
+    assert dialog.publisher_check.isChecked()  # on by default
+    assert dialog.publisher_check.text() == (
+        "Use the publisher's transcript when the feed has one")
+    assert dialog.feed_check_spin.value() == 60
+    assert dialog.feed_check_spin.text() == "Check every 60 minutes"
+    dialog.publisher_check.setChecked(False)
+    dialog.feed_check_spin.setValue(15)
+    with qtbot.waitSignal(dialog.settings_saved, timeout=WAIT):
+        ok_button(dialog).click()
+    saved, _ = load_settings(core.paths.settings)
+    assert saved.use_publisher_transcripts is False
+    assert saved.feed_check_minutes == 15.0
+    assert core.settings.feed_check_minutes == 15.0
+    again = open_dialog(qtbot, core)
+    assert not again.publisher_check.isChecked()
+    assert again.feed_check_spin.value() == 15
+    # a value the spin box cannot show exactly is kept unless it is edited
+    core.settings.feed_check_minutes = 0.5
+    odd = open_dialog(qtbot, core)
+    assert odd.feed_check_spin.value() == 1
+    assert odd.settings().feed_check_minutes == 0.5
+    odd.feed_check_spin.setValue(2)
+    assert odd.settings().feed_check_minutes == 2.0
+
+
 def test_cancel_leaves_the_file_and_the_settings_alone(qtbot: Any, core: Core) -> None:
     save_settings(core.paths.settings, core.settings)
     before = core.paths.settings.read_bytes()
