@@ -225,12 +225,21 @@ def _remove(core: Core, task_ids: list[str], files: dict[str, list[Path]]) -> li
 
 
 def _warm_up(core: Core) -> None:
-    """Import faster-whisper and load the configured speech model into its cache."""
+    """Load the configured speech model and import the offline summarizer's libraries.
+
+    Both hold the GIL for tens of milliseconds at a time while they load; done here, that
+    happens while the window is idle instead of while a task reports progress.
+    """
+    import importlib
+
     from podcast_desk.pipeline.transcribe import TranscribeOptions, load_model
 
     s = core.settings
     load_model(TranscribeOptions(model=s.model, compute_type=s.compute_type,
                                  cpu_threads=s.cpu_threads))
+    for module in ("pysbd", "yake", "sumy.summarizers.lex_rank", "sumy.nlp.stemmers",
+                   "sumy.models.dom"):
+        importlib.import_module(module)
 
 
 def _log_warm_up_failure(exc: Any) -> None:
@@ -627,13 +636,19 @@ class MainWindow(QMainWindow):
         self.sync.start()
         if processing:
             self.processing.start()
-            # Load the speech stack while the window is idle rather than when the first
-            # task starts: its C-level loading holds the GIL for ~100 ms at a time.
-            self.calls.call(lambda: _warm_up(self.core), None, _log_warm_up_failure)
+            QTimer.singleShot(1000, self.warm_up)  # after the task list has loaded
         if self.tray is not None:
             self.tray.show()
         if self.core.settings_warning:
             self.statusBar().showMessage(self.core.settings_warning, 15000)
+
+    def warm_up(self) -> None:
+        """Load the speech stack in the background while the window is idle.
+
+        Loading it when the first task starts would hold the GIL for ~100 ms at a time
+        while that task's progress is on screen.
+        """
+        self.calls.call(lambda: _warm_up(self.core), None, _log_warm_up_failure)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
