@@ -66,7 +66,6 @@ items are made absolute against the server by :meth:`LoopbackServer.add_feed`.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import email.utils
 import hashlib
@@ -82,6 +81,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from xml.sax.saxutils import escape, quoteattr
+
+from tests.support.loopback import ServingThread
 
 __all__ = [
     "DEFAULT_FEED_ITEMS",
@@ -426,12 +427,10 @@ class LoopbackServer:
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.closing = threading.Event()
         self.routes: dict[str, Route] = {}
         self._requests: list[RecordedRequest] = []
-        self._connections: set[socket.socket] = set()
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._serving = ServingThread()
+        self.closing = self._serving.closing
         self._install_defaults()
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -440,30 +439,13 @@ class LoopbackServer:
         """Bind and serve in a daemon thread; returns self."""
         httpd = _Server((_HOST, 0), _Handler)
         httpd.owner = self
-        self._httpd = httpd
-        self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._serving.start(httpd)
         self.add_feed("/feed.xml")
         return self
 
     def close(self) -> None:
         """Stop serving and drop open connections (idempotent)."""
-        httpd = self._httpd
-        if httpd is None:
-            return
-        self._httpd = None
-        self.closing.set()
-        httpd.shutdown()
-        with self.lock:
-            connections = list(self._connections)
-        for conn in connections:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-        httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._serving.close()
 
     def __enter__(self) -> LoopbackServer:
         return self.start()
@@ -481,8 +463,7 @@ class LoopbackServer:
     @property
     def port(self) -> int:
         """The bound port (the server must be started)."""
-        assert self._httpd is not None, "server not started"
-        return int(self._httpd.server_address[1])
+        return self._serving.port
 
     @property
     def base_url(self) -> str:
@@ -638,12 +619,10 @@ class LoopbackServer:
             self._requests.append(request)
 
     def _track(self, conn: socket.socket) -> None:
-        with self.lock:
-            self._connections.add(conn)
+        self._serving.track(conn)
 
     def _untrack(self, conn: socket.socket) -> None:
-        with self.lock:
-            self._connections.discard(conn)
+        self._serving.untrack(conn)
 
 
 def _guess_type(path: str) -> str:

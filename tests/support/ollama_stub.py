@@ -51,6 +51,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
+from tests.support.loopback import ServingThread
+
 MODES = ("normal", "model_missing", "garbage", "sloppy", "hang", "http_500", "close_mid_stream")
 _CREATED_AT = "2026-01-01T00:00:00.000000Z"
 _TIMED_LINE = re.compile(r"^\[((?:\d+:)?\d{1,2}:\d{2})\]\s*(.+)$", re.MULTILINE)
@@ -246,12 +248,10 @@ class OllamaStub:
         self.mode = mode
         self.models = list(models)
         self.points = points
-        self.closing = threading.Event()
         self._lock = threading.Lock()
         self._requests: list[StubRequest] = []
-        self._connections: set[socket.socket] = set()
-        self._httpd: _Server | None = None
-        self._thread: threading.Thread | None = None
+        self._serving = ServingThread()
+        self.closing = self._serving.closing
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -259,29 +259,12 @@ class OllamaStub:
         """Bind 127.0.0.1 on a free port and serve in a daemon thread; returns self."""
         httpd = _Server(("127.0.0.1", 0), _Handler)
         httpd.stub = self
-        self._httpd = httpd
-        self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
+        self._serving.start(httpd)
         return self
 
     def close(self) -> None:
         """Stop: wake hanging answers, drop open connections, free the port (idempotent)."""
-        httpd = self._httpd
-        if httpd is None:
-            return
-        self._httpd = None
-        self.closing.set()
-        httpd.shutdown()
-        with self._lock:
-            connections = list(self._connections)
-        for conn in connections:
-            with contextlib.suppress(OSError):
-                conn.shutdown(socket.SHUT_RDWR)
-        httpd.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
+        self._serving.close()
 
     def __enter__(self) -> OllamaStub:
         return self.start()
@@ -297,9 +280,9 @@ class OllamaStub:
     @property
     def url(self) -> str:
         """``http://127.0.0.1:<port>``, the ``host`` to give an Ollama client."""
-        if self._httpd is None:
+        if self._serving.httpd is None:
             raise RuntimeError("the stub is not running")
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        return f"http://127.0.0.1:{self._serving.port}"
 
     # -- what happened -----------------------------------------------------------------------
 
@@ -365,8 +348,7 @@ class OllamaStub:
             self._requests.append(request)
 
     def _track(self, conn: socket.socket, *, add: bool) -> None:
-        with self._lock:
-            if add:
-                self._connections.add(conn)
-            else:
-                self._connections.discard(conn)
+        if add:
+            self._serving.track(conn)
+        else:
+            self._serving.untrack(conn)
