@@ -84,6 +84,7 @@ from podcast_desk.gui.task_model import (
     TaskTableModel,
 )
 from podcast_desk.gui.tray import Tray
+from podcast_desk.gui.widgets import setup_row_table
 from podcast_desk.gui.worker import BackgroundCalls, ProcessingController
 from podcast_desk.tasks.progress import Progress
 
@@ -459,13 +460,7 @@ class MainWindow(QMainWindow):
         # table
         self.table = QTableView(central)
         self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        setup_row_table(self.table)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.setItemDelegateForColumn(Column.PROGRESS, ProgressDelegate(self.table))
         self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)

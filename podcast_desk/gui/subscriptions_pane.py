@@ -23,7 +23,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QHideEvent, QPalette, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from podcast_desk.app import Core
 from podcast_desk.gui.episode_view import if_alive, off_thread
+from podcast_desk.gui.widgets import setup_row_table
 from podcast_desk.gui.worker import BackgroundCalls
 
 if TYPE_CHECKING:
@@ -299,13 +299,7 @@ class SubscriptionsPane(QWidget):
         self.model = SubscriptionsModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        setup_row_table(self.table)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(
             max(24, self.fontMetrics().height() + 8))
