@@ -52,9 +52,9 @@ def prepare(data_dir: Path, audio: Path, tasks: int, cpu_threads: int = 0) -> st
     from podcast_desk.config import save_settings
 
     core = open_core(data_dir)
-    core.settings.summary_engine = "offline"
-    core.settings.ollama_host = f"http://127.0.0.1:{closed_port()}"
-    core.settings.cpu_threads = cpu_threads
+    core.update_settings(summary_engine="offline", save=False)
+    core.update_settings(ollama_host=f"http://127.0.0.1:{closed_port()}", save=False)
+    core.update_settings(cpu_threads=cpu_threads, save=False)
     save_settings(core.paths.settings, core.settings)
     items = [(PODCAST, {"source": f"https://example.com/show/episode-{n}.mp3", "kind": "url"}, 0)
              for n in range(tasks)]

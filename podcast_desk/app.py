@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from peewee import SqliteDatabase
 
-from podcast_desk.config import Paths, Settings, default_data_dir, load_settings
+from podcast_desk import text
+from podcast_desk.config import Paths, Settings, default_data_dir, load_settings, save_settings
+from podcast_desk.files import private_dir
+from podcast_desk.messages import Message
 from podcast_desk.store.db import close_database, open_database
 from podcast_desk.tasks.progress import Reporter
 from podcast_desk.tasks.queue import TaskQueue
@@ -20,29 +23,103 @@ from podcast_desk.tasks.runner import Handler, Runner
 
 if TYPE_CHECKING:
     from podcast_desk.library.subscriptions import Subscriptions
+    from podcast_desk.pipeline.sources import Source
 
 log = logging.getLogger(__name__)
 
 PODCAST = "podcast"
 
 
-@dataclass
-class Core:
-    """The engine every face (window, CLI, tests) drives: one per data folder."""
+@dataclass(frozen=True)
+class Added:
+    """What ``Core.add_sources`` queued: the task ids, in the order of the sources."""
 
-    paths: Paths
-    settings: Settings
-    db: SqliteDatabase
-    queue: TaskQueue
-    settings_warning: str | None = None
-    extra_handlers: dict[str, Handler] = field(default_factory=dict)
+    task_ids: list[str]
+    sources: list[Source]
+
+
+class Core:
+    """The engine every face (window, CLI, tests) drives: one per data folder.
+
+    ``settings`` is an immutable snapshot; ``update_settings`` saves a change and swaps
+    the snapshot, which worker threads pick up at their next task.
+    """
+
+    def __init__(self, paths: Paths, settings: Settings, db: SqliteDatabase, queue: TaskQueue,
+                 settings_warning: Message | None = None) -> None:
+        self.paths = paths
+        self.db = db
+        self.queue = queue
+        self.settings_warning = settings_warning
+        self.extra_handlers: dict[str, Handler] = {}
+        self._settings = settings
+        self._settings_lock = threading.Lock()
+
+    # -- settings -----------------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        """The settings in force now (an immutable snapshot)."""
+        return self._settings
+
+    def update_settings(self, changes: Mapping[str, Any] | None = None, /, *,
+                        save: bool = True, **more: Any) -> Settings:
+        """Apply ``changes`` (unknown keys and bad values are ignored), save, swap; the new
+        settings. Saving writes ``settings.json`` atomically: call it off the GUI thread.
+
+        ``save=False`` changes only this process's settings (tests, one-off runs).
+        """
+        with self._settings_lock:
+            new = self._settings.replace({**(changes or {}), **more})
+            if save:
+                save_settings(self.paths.settings, new)
+                self.settings_warning = None
+            self._settings = new
+            self.queue.max_attempts = new.max_attempts
+        return new
+
+    def save_settings(self) -> None:
+        """Write the settings in force to ``settings.json`` (atomically; off the GUI thread)."""
+        with self._settings_lock:
+            save_settings(self.paths.settings, self._settings)
+            self.settings_warning = None
+
+    # -- adding work ----------------------------------------------------------------------
+
+    def parse_sources(self, texts: Sequence[str]) -> list[Source]:
+        """Check every source (no network); raises InvalidSource for the first bad one."""
+        from podcast_desk.pipeline.sources import parse_source
+
+        return [parse_source(text) for text in texts]
+
+    def add_sources(
+        self,
+        texts: Sequence[str],
+        *,
+        priority: int = 0,
+        feed_episodes: int | str | None = None,
+        language: str | None = None,
+    ) -> Added:
+        """Queue one task per source (the CLI's ``add``/``process`` and the window).
+
+        Every source is checked first and nothing is queued if one is bad (InvalidSource
+        says which and why). No network: a feed's ``--latest N``/``--all``
+        (``feed_episodes``) is expanded by the worker. ``language`` fixes the spoken
+        language instead of detecting it.
+        """
+        sources = self.parse_sources(texts)
+        items = [(PODCAST, task_data(source, feed_episodes=feed_episodes, language=language),
+                  priority) for source in sources]
+        return Added(self.queue.add_tasks(items), sources)
+
+    # -- working --------------------------------------------------------------------------
 
     def handlers(self) -> Mapping[str, Handler]:
         """Task type → handler, built on first use (pipeline imports stay lazy)."""
         from podcast_desk.pipeline.podcast import PodcastHandler
 
         handlers: dict[str, Handler] = {
-            PODCAST: PodcastHandler(self.settings, self.paths.audio, self.queue),
+            PODCAST: PodcastHandler(lambda: self.settings, self.paths.audio, self.queue),
         }
         handlers.update(self.extra_handlers)
         return handlers
@@ -65,18 +142,18 @@ class Core:
             poll_interval=poll_interval,
             name=name,
             disk_full_pause=disk_full_pause,
+            disk_path=str(self.paths.root),
         )
 
     def subscriptions(self, *, clock: Callable[[], float] | None = None) -> Subscriptions:
         """The feed subscriptions, checking with ``pipeline.feeds.fetch_feed`` (conditional GET)."""
         from podcast_desk.library.subscriptions import Subscriptions
 
-        timeout = self.settings.network_timeout
-
         def fetch(url: str, *, etag: str | None = None, last_modified: str | None = None) -> Any:
             from podcast_desk.pipeline.feeds import fetch_feed
 
-            return fetch_feed(url, timeout=timeout, etag=etag, last_modified=last_modified)
+            return fetch_feed(url, timeout=self.settings.network_timeout, etag=etag,
+                              last_modified=last_modified)
 
         return Subscriptions(
             self.queue,
@@ -88,6 +165,23 @@ class Core:
 
     def close(self) -> None:
         close_database(self.db)
+
+
+def task_data(source: Source, *, feed_episodes: int | str | None = None,
+              language: str | None = None) -> dict[str, Any]:
+    """A podcast task's ``data`` for a checked source, in the origin API's shape.
+
+    ``url`` for link sources (the origin's field), ``source`` and ``kind`` beside it.
+    """
+    data: dict[str, Any] = {"source": source.url or str(source.path),
+                            "kind": source.kind.value}
+    if source.url:
+        data["url"] = source.url
+    if feed_episodes:
+        data["feedEpisodes"] = feed_episodes
+    if language:
+        data["language"] = language
+    return data
 
 
 class Scheduler:
@@ -165,7 +259,7 @@ class Scheduler:
 def open_core(data_dir: Path | str | None = None) -> Core:
     """Open (creating if needed) the data folder: settings, database, queue."""
     paths = Paths(Path(data_dir).expanduser() if data_dir else default_data_dir())
-    paths.root.mkdir(parents=True, exist_ok=True)
+    private_dir(paths.root)
     settings, warning = load_settings(paths.settings)
     db = open_database(paths.database)
     queue = TaskQueue(db, max_attempts=settings.max_attempts)
@@ -196,19 +290,11 @@ def measured_speed(core: Core, sample: int = 20) -> float | None:
     return work / audio if audio > 0 else None
 
 
-def _duration_words(seconds: float) -> str:
-    if seconds < 90:
-        return f"{max(1, round(seconds))} seconds"
-    if seconds < 90 * 60:
-        return f"{round(seconds / 60)} minutes"
-    return f"{seconds / 3600:.1f} hours"
-
-
 def estimate_text(core: Core, duration: float | None = None) -> str:
     """A human estimate of processing time from the duration and this machine's speed."""
     speed = measured_speed(core)
     if speed is not None and duration:
-        return f"about {_duration_words(speed * duration)}"
+        return f"about {text.duration_words(speed * duration)}"
     if speed is not None:
-        return f"about {_duration_words(speed * 3600)} per hour of audio on this computer"
+        return f"about {text.duration_words(speed * 3600)} per hour of audio on this computer"
     return "not measured yet on this computer; shown once the first episode is done"

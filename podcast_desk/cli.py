@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import time
@@ -15,25 +16,53 @@ from pathlib import Path
 from typing import Any
 
 from podcast_desk import __version__
-from podcast_desk.app import PODCAST, Core, estimate_text, open_core
+from podcast_desk.app import Core, estimate_text, open_core
+from podcast_desk.messages import Message, msg
+from podcast_desk.store.errors import is_busy
 from podcast_desk.tasks.queue import Status, TaskInfo
 from podcast_desk.tasks.runner import Runner
+from podcast_desk.text import clock, terminal_safe
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
+def say(text: str, *, err: bool = False) -> None:
+    """Print text for a person: terminal escapes and control characters removed.
+
+    Titles, errors and log lines come from the network; a page title can carry OSC 52
+    (write the clipboard) or OSC 0 (set the window title). JSON output keeps the exact
+    text, escaped by ``json.dumps``.
+    """
+    print(terminal_safe(text), file=sys.stderr if err else sys.stdout, flush=err)
+
+
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(payload: dict[str, Any]) -> str:
+    """``payload`` as one line of JSON, safe to print to a terminal.
+
+    Chinese and other text stays readable (not ``\\u`` escaped); C0 controls are escaped
+    by ``json.dumps`` itself, and C1 controls (8-bit CSI/OSC), DEL, line separators and
+    bidirectional overrides are escaped here, so the exact text survives for programs.
+    """
+    text = json.dumps(payload, ensure_ascii=False)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _emit(args: argparse.Namespace, payload: dict[str, Any], human: str) -> None:
     if getattr(args, "json", False):
-        print(json.dumps(payload, ensure_ascii=False))
+        print(json_text(payload))
     else:
-        print(human)
+        say(human)
 
 
-def _fail(args: argparse.Namespace, message: str, code: int) -> int:
+def _fail(args: argparse.Namespace, message: str | Message, code: int) -> int:
+    text = message.english() if isinstance(message, Message) else message
     if getattr(args, "json", False):
-        print(json.dumps({"success": False, "error": message}, ensure_ascii=False))
+        print(json_text({"success": False, "error": text}))
     else:
-        print(f"Error: {message}", file=sys.stderr)
+        say(f"Error: {text}", err=True)
     return code
 
 
@@ -56,18 +85,15 @@ def _task_line(task: TaskInfo) -> str:
 
 
 def cmd_add(args: argparse.Namespace, core: Core) -> int:
-    from podcast_desk.pipeline.sources import InvalidSource, parse_source
+    from podcast_desk.pipeline.sources import InvalidSource
 
     try:
-        source = parse_source(args.source)
+        added = core.add_sources([args.source], priority=args.priority,
+                                 feed_episodes="all" if args.all else args.latest,
+                                 language=args.language)
     except InvalidSource as exc:
-        return _fail(args, str(exc), EXIT_USAGE)
-    data: dict[str, Any] = {"source": source.url or str(source.path), "kind": source.kind.value}
-    if args.all:
-        data["feedEpisodes"] = "all"
-    elif args.latest:
-        data["feedEpisodes"] = args.latest
-    task_id = core.queue.add_task(PODCAST, data, priority=args.priority)
+        return _fail(args, exc.human, EXIT_USAGE)
+    task_id = added.task_ids[0]
     estimate = estimate_text(core)
     message = (
         "Queued. The Podcast Desk window or `podcast-desk worker` processes it; "
@@ -103,7 +129,8 @@ def cmd_status(args: argparse.Namespace, core: Core) -> int:
         lines.append(f"Error     {task.error}")
     if api["nextRetryAt"]:
         lines.append(f"Retry at  {_fmt_time(task.next_run_at)}")
-    lines.append(f"Attempts  {task.attempts} of {task.max_attempts}")
+    if task.failures:
+        lines.append(f"Failures  {task.failures} of {task.max_attempts}")
     lines.append(f"Added     {_fmt_time(task.created_at)}")
     if task.completed_at:
         lines.append(f"Finished  {_fmt_time(task.completed_at)}")
@@ -206,28 +233,9 @@ def cmd_worker(args: argparse.Namespace, core: Core) -> int:
 
 
 def _summary_text(body: dict[str, Any]) -> str:
-    from podcast_desk.pipeline.podcast import clock_text
+    from podcast_desk.library.summary_doc import SummaryDocument
 
-    lines = [body["title"] or body["sourceUrl"]]
-    meta = " · ".join(x for x in (body["show"], clock_text(body["duration"] or 0),
-                                  body["language"], body["summaryEngine"]) if x)
-    lines.append(meta)
-    summary = body.get("summary")
-    if summary:
-        lines += ["", summary.get("tldr", "")]
-        points = summary.get("keyPoints") or []
-        if points:
-            lines += ["", "Key points:"]
-            lines += [f"  [{clock_text(p['start'])}] {p['text']}" for p in points]
-        chapters = summary.get("chapters") or []
-        if chapters:
-            lines += ["", "Chapters:"]
-            lines += [f"  [{clock_text(c['start'])}] {c['title']}" for c in chapters]
-        if summary.get("keywords"):
-            lines += ["", "Keywords: " + ", ".join(summary["keywords"])]
-    elif not body["transcriptComplete"]:
-        lines += ["", f"Transcribed up to {clock_text(body['transcribedUntil'])} so far."]
-    return "\n".join(lines)
+    return SummaryDocument.from_episode_json(body).to_text()
 
 
 def cmd_show(args: argparse.Namespace, core: Core) -> int:
@@ -239,10 +247,8 @@ def cmd_show(args: argparse.Namespace, core: Core) -> int:
     body = episode_json(episode)
     human = _summary_text(body)
     if args.transcript:
-        from podcast_desk.pipeline.podcast import clock_text
-
         human += "\n\nTranscript:\n" + "\n".join(
-            f"[{clock_text(s['start'])}] {s['text']}" for s in body["segments"])
+            f"[{clock(s['start'])}] {s['text']}" for s in body["segments"])
     _emit(args, {"success": True, "episode": body}, human)
     return EXIT_OK
 
@@ -267,7 +273,7 @@ def cmd_export(args: argparse.Namespace, core: Core) -> int:
     if args.json:
         _emit(args, {"success": True, "path": str(out), "format": args.format}, "")
     else:
-        print(f"Wrote {out}", file=sys.stderr)
+        say(f"Wrote {out}", err=True)
     return EXIT_OK
 
 
@@ -280,7 +286,6 @@ def _highlight(snippet: str, tty: bool) -> str:
 
 
 def cmd_search(args: argparse.Namespace, core: Core) -> int:
-    from podcast_desk.library.exports import clock
     from podcast_desk.library.search import search
 
     if not args.query.strip():
@@ -288,9 +293,13 @@ def cmd_search(args: argparse.Namespace, core: Core) -> int:
     hits = search(args.query, limit=args.limit, db=core.db)
     payload = {"success": True, "results": [h.to_api() for h in hits]}
     tty = sys.stdout.isatty()
-    lines = [f"[{clock(h.start)}] {h.title or f'Episode {h.episode_id}'} — "
-             f"{_highlight(h.snippet, tty)}   (episode {h.episode_id})" for h in hits]
-    _emit(args, payload, "\n".join(lines) or "Nothing found.")
+    lines = [f"[{clock(h.start)}] {terminal_safe(h.title) or f'Episode {h.episode_id}'} — "
+             f"{_highlight(terminal_safe(h.snippet), tty)}   (episode {h.episode_id})"
+             for h in hits]
+    if args.json:
+        _emit(args, payload, "")
+    else:
+        print("\n".join(lines) or "Nothing found.")  # already cleaned; keeps the highlight
     return EXIT_OK
 
 
@@ -320,7 +329,7 @@ def cmd_subscribe(args: argparse.Namespace, core: Core) -> int:
                                                              backfill=args.backfill)
             task_ids, error = result.task_ids, result.error
     except InvalidFeed as exc:
-        return _fail(args, str(exc), EXIT_USAGE)
+        return _fail(args, str(exc), EXIT_USAGE)  # English: message and hint
     name = f'"{info.title}"' if info.title else info.feed_url
     message = f"Subscribed to {name}." if created else f"Already subscribed to {name}."
     if task_ids:
@@ -364,20 +373,19 @@ def _check_feeds_once(core: Core) -> None:
         logging.getLogger(__name__).exception("checking subscriptions failed")
         return
     if task_ids:
-        print(f"Queued {len(task_ids)} new episode(s) from subscriptions.", file=sys.stderr)
+        say(msg("feeds.queued", n=len(task_ids)).english(), err=True)
 
 
 def cmd_process(args: argparse.Namespace, core: Core) -> int:
     from podcast_desk.console import ConsoleReporter
     from podcast_desk.library.episodes import episode_json, find_episode
-    from podcast_desk.pipeline.sources import InvalidSource, parse_source
+    from podcast_desk.pipeline.sources import InvalidSource
 
     try:
-        source = parse_source(args.source)
+        added = core.add_sources([args.source], priority=args.priority, language=args.language)
     except InvalidSource as exc:
-        return _fail(args, str(exc), EXIT_USAGE)
-    data: dict[str, Any] = {"source": source.url or str(source.path), "kind": source.kind.value}
-    task_id = core.queue.add_task(PODCAST, data, priority=args.priority)
+        return _fail(args, exc.human, EXIT_USAGE)
+    task_id = added.task_ids[0]
     print(f"Processing {task_id} here (Ctrl-C stops; the task stays queued and resumable).",
           file=sys.stderr)
     reporter = ConsoleReporter(core.queue)
@@ -445,6 +453,8 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--latest", type=int, metavar="N",
                        help="for a feed: the newest N episodes, one task each")
     group.add_argument("--all", action="store_true", help="for a feed: every episode")
+    p.add_argument("--language", metavar="L", default=None,
+                   help="the spoken language (en, zh, …) instead of detecting it")
     add_json(p)
     p.set_defaults(func=cmd_add)
 
@@ -523,6 +533,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("process", help="add a source and process it here, with progress")
     p.add_argument("source")
     p.add_argument("--priority", type=int, default=10)
+    p.add_argument("--language", metavar="L", default=None,
+                   help="the spoken language (en, zh, …) instead of detecting it")
     add_json(p)
     p.set_defaults(func=cmd_process)
 
@@ -554,32 +566,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         core = open_core(args.data_dir)
     except Exception as exc:  # a data folder we cannot open is said plainly, not traced
-        if _is_locked(exc):
-            return _fail(args, DATABASE_BUSY, EXIT_FAIL)
-        return _fail(args, f"Could not open the data folder: {exc}", EXIT_FAIL)
+        if is_busy(exc):
+            return _fail(args, _busy(), EXIT_FAIL)
+        return _fail(args, msg("data.unopenable", reason=str(exc)), EXIT_FAIL)
     if core.settings_warning:
-        print(f"Warning: {core.settings_warning}", file=sys.stderr)
+        say(f"Warning: {core.settings_warning.english()}", err=True)
     try:
         return func(args, core)
     except Exception as exc:
-        if _is_locked(exc):
-            return _fail(args, DATABASE_BUSY, EXIT_FAIL)
+        if is_busy(exc):
+            return _fail(args, _busy(), EXIT_FAIL)
         raise
     finally:
         core.close()
 
 
-DATABASE_BUSY = (
-    "The database is busy: another program has held it for more than 10 seconds. "
-    "Try again in a moment; nothing was changed."
-)
+def _busy() -> str:
+    from podcast_desk.messages import join
+    from podcast_desk.store.db import BUSY_TIMEOUT_SECONDS
 
-
-def _is_locked(exc: BaseException) -> bool:
-    import sqlite3
-
-    from peewee import OperationalError
-
-    return isinstance(exc, OperationalError | sqlite3.OperationalError) and (
-        "locked" in str(exc) or "busy" in str(exc)
-    )
+    return join(msg("error.database_busy", seconds=f"{BUSY_TIMEOUT_SECONDS:g}"),
+                msg("hint.database_busy"))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
-import tempfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
+
+from podcast_desk.files import atomic_write
+from podcast_desk.messages import Message, msg
 
 log = logging.getLogger(__name__)
 
@@ -16,9 +20,13 @@ APP_NAME = "podcast-desk"
 ENV_HOME = "PODCAST_DESK_HOME"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Settings:
-    """Everything a user can change; unknown or invalid values fall back to defaults."""
+    """Everything a user can change; unknown or invalid values fall back to defaults.
+
+    Immutable: a change makes a new Settings (``Core.update_settings``), which workers pick
+    up at their next task, so a thread never sees half of a change.
+    """
 
     # transcription
     model: str = "bundled"  # "bundled" (offline tiny.en), a model name, or a folder path
@@ -31,11 +39,14 @@ class Settings:
     language: str = ""  # "" = detect (multilingual models)
     use_publisher_transcripts: bool = True  # a feed's <podcast:transcript> instead of whisper
     # summaries
-    summary_engine: str = "auto"  # auto | ollama | offline
+    summary_engine: str = "auto"  # auto | ollama | openai | offline
     ollama_host: str = "http://127.0.0.1:11434"
     ollama_model: str = "llama3.2"
     ollama_timeout: float = 120.0
     ollama_num_ctx: int = 8192
+    openai_base_url: str = "http://127.0.0.1:8080/v1"  # an OpenAI-compatible server
+    openai_model: str = ""  # "" = the server's first model
+    openai_api_key: str = ""  # "" = none (the settings file is private to the user)
     # queue
     concurrency: int = 1
     max_attempts: int = 5
@@ -51,14 +62,18 @@ class Settings:
     start_minimized: bool = False
 
     @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> Settings:
+    def from_dict(cls, raw: Mapping[str, Any]) -> Settings:
         """Settings from a dict, keeping defaults for missing keys and wrongly typed values."""
-        settings = cls()
-        for f in fields(cls):
-            if f.name not in raw:
+        return cls().replace(raw)
+
+    def replace(self, changes: Mapping[str, Any]) -> Settings:
+        """A copy with ``changes`` applied; unknown keys and wrongly typed values are ignored."""
+        good: dict[str, Any] = {}
+        known = {f.name for f in fields(self)}
+        for name, value in changes.items():
+            if name not in known:
                 continue
-            value = raw[f.name]
-            default = getattr(settings, f.name)
+            default = getattr(self, name)
             if isinstance(default, bool):
                 ok = isinstance(value, bool)
             elif isinstance(default, float):
@@ -69,10 +84,14 @@ class Settings:
             else:
                 ok = isinstance(value, str)
             if ok:
-                setattr(settings, f.name, value)
+                good[name] = value
             else:
-                log.warning("setting %s=%r is not valid; using %r", f.name, value, default)
-        return settings
+                log.warning("setting %s=%r is not valid; keeping %r", name, value, default)
+        return dataclasses.replace(self, **good)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every setting by name (what ``settings.json`` holds)."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -104,39 +123,26 @@ def default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
-def load_settings(path: Path) -> tuple[Settings, str | None]:
+def load_settings(path: Path) -> tuple[Settings, Message | None]:
     """Read settings; a missing file gives defaults, a broken one gives defaults and a warning.
 
-    Returns (settings, warning) where warning is a sentence for the user or None.
+    Returns (settings, warning) where warning is a Message for the user or None.
     """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return Settings(), None
     except OSError as exc:
-        return Settings(), f"Could not read the settings file ({exc}); using defaults."
+        return Settings(), msg("settings.unreadable", reason=str(exc))
     try:
         raw = json.loads(text)
         if not isinstance(raw, dict):
             raise ValueError("not a JSON object")
     except ValueError as exc:
-        return Settings(), (
-            f"The settings file {path} is damaged ({exc}); using defaults. "
-            "Saving settings will replace it."
-        )
+        return Settings(), msg("settings.damaged", path=str(path), reason=str(exc))
     return Settings.from_dict(raw), None
 
 
 def save_settings(path: Path, settings: Settings) -> None:
-    """Write settings atomically (temp file + rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".settings-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(asdict(settings), fh, indent=2, ensure_ascii=False)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write settings atomically (temp file + fsync + rename), readable by the user only."""
+    atomic_write(path, json.dumps(settings.to_dict(), indent=2, ensure_ascii=False) + "\n")

@@ -40,7 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 SPEECH_DIR = ROOT / "tests" / "fixtures" / "speech"
 TRANSCRIPT_DIR = ROOT / "tests" / "fixtures" / "transcripts"
-JFK = ROOT.parent / "shared" / "corpus" / "jfk.flac"
+JFK = ROOT / "tests" / "fixtures" / "corpus" / "jfk.flac"
 
 VOICE = "en-us"
 WPM = 160
@@ -329,7 +329,7 @@ def make_transcripts() -> None:
         try:
             source = path.relative_to(ROOT).as_posix()
         except ValueError:
-            source = "../shared/corpus/" + path.name
+            source = "tests/fixtures/corpus/" + path.name
         started = time.monotonic()
         segments, info = model.transcribe(str(path), beam_size=5, vad_filter=True)
         rows = [

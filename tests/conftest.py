@@ -11,7 +11,7 @@ from peewee import SqliteDatabase
 from podcast_desk.store.db import close_database, open_database
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = REPO / "tests" / "fixtures" / "corpus"  # copies of ../shared/corpus (README)
 
 
 class FakeClock:

@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 
-from podcast_desk.tasks.progress import Progress
+from podcast_desk.messages import Message
+from podcast_desk.tasks.progress import Outcome, Progress
 
 DEFAULT_INTERVAL = 0.25  # at most four progress updates per second per task
 
@@ -27,13 +28,13 @@ class QtReporter(QObject):
     Signals:
         task_started(str, str, str): a worker claimed the task (id, type, title).
         task_progressed(object): the task moved (a ``tasks.progress.Progress``).
-        task_finished(str, str, str): the task left the worker (id, status, message);
-            status is COMPLETED, FAILED, CANCELLED, or PENDING (retry later or paused).
+        task_finished(str, object, object): the task left the worker (id, a
+            ``tasks.progress.Outcome``, a ``messages.Message`` or None).
     """
 
     task_started = Signal(str, str, str)
     task_progressed = Signal(object)
-    task_finished = Signal(str, str, str)
+    task_finished = Signal(str, object, object)
 
     def __init__(
         self,
@@ -71,7 +72,7 @@ class _SignalReporter:
             self._last[progress.task_id] = (progress.stage, now)
         self._bridge.task_progressed.emit(progress)
 
-    def task_finished(self, task_id: str, status: str, message: str) -> None:
+    def task_finished(self, task_id: str, outcome: Outcome, message: Message | None) -> None:
         with self._lock:
             self._last.pop(task_id, None)
-        self._bridge.task_finished.emit(task_id, status, message)
+        self._bridge.task_finished.emit(task_id, outcome, message)

@@ -68,9 +68,10 @@ from PySide6.QtWidgets import (
 
 from podcast_desk.app import Core
 from podcast_desk.gui.player import PlayerBar
-from podcast_desk.gui.transcript_model import Hit, TranscriptModel, clock
+from podcast_desk.gui.transcript_model import Hit, TranscriptModel
 from podcast_desk.gui.worker import BackgroundCalls
 from podcast_desk.tasks.queue import EventInfo
+from podcast_desk.text import clock
 
 Index = QModelIndex | QPersistentModelIndex
 

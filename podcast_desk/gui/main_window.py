@@ -60,10 +60,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from podcast_desk.app import PODCAST, Scheduler
-from podcast_desk.config import save_settings
+from podcast_desk.app import Scheduler
 from podcast_desk.gui.bridge import QtReporter
 from podcast_desk.gui.i18n import CHINESE, ENGLISH, NATIVE_NAMES, Translations
+from podcast_desk.gui.messages import tr_message, tr_messages
 from podcast_desk.gui.resources import app_icon, translations_dir
 from podcast_desk.gui.search_panel import SearchPanel
 from podcast_desk.gui.single_instance import InstanceServer, send_to_running, server_name
@@ -86,7 +86,9 @@ from podcast_desk.gui.task_model import (
 from podcast_desk.gui.tray import Tray
 from podcast_desk.gui.widgets import setup_row_table
 from podcast_desk.gui.worker import BackgroundCalls, ProcessingController
-from podcast_desk.tasks.progress import Progress
+from podcast_desk.messages import Message
+from podcast_desk.tasks.progress import Outcome, Progress
+from podcast_desk.text import size as size_text
 
 if TYPE_CHECKING:
     from podcast_desk.app import Core
@@ -155,14 +157,6 @@ def create_services(
 
 
 # -- work done on worker threads ----------------------------------------------------------
-
-
-def _source_data(text: str) -> dict[str, Any]:
-    """Task data for a source, exactly as ``podcast-desk add`` builds it (may raise)."""
-    from podcast_desk.pipeline.sources import parse_source
-
-    source = parse_source(text)
-    return {"source": source.url or str(source.path), "kind": source.kind.value}
 
 
 def _owned_audio(core: Core, task_ids: Iterable[str]) -> dict[str, list[Path]]:
@@ -246,14 +240,6 @@ def _warm_up(core: Core) -> None:
 def _log_warm_up_failure(exc: Any) -> None:
     # A missing model is reported on the task that needs it, in words; nothing to do here.
     log.info("warming up the speech model failed: %r", exc)
-
-
-def _size_text(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} GB"
 
 
 def sources_from_mime(mime: QMimeData | None) -> list[str]:
@@ -635,7 +621,7 @@ class MainWindow(QMainWindow):
         if self.tray is not None:
             self.tray.show()
         if self.core.settings_warning:
-            self.statusBar().showMessage(self.core.settings_warning, 15000)
+            self.statusBar().showMessage(tr_message(self.core.settings_warning), 15000)
 
     def warm_up(self) -> None:
         """Load the speech stack in the background while the window is idle.
@@ -750,17 +736,17 @@ class MainWindow(QMainWindow):
         """Validate every source, then queue them all; nothing is queued if one is bad."""
         from podcast_desk.pipeline.sources import InvalidSource
 
-        datas = []
         for text in texts:
             try:
-                datas.append(_source_data(text))
+                self.core.parse_sources([text])
             except InvalidSource as exc:
-                shown = exc.human if len(texts) == 1 else f"{text.strip()[:80]}: {exc.human}"
+                human = tr_messages(exc.message, exc.hint)
+                shown = human if len(texts) == 1 else f"{text.strip()[:80]}: {human}"
                 self.show_source_error(shown)
                 return False
         self.source_error.setVisible(False)
-        queue = self.core.queue
-        self.calls.call(lambda: [queue.add_task(PODCAST, data) for data in datas],
+        core = self.core
+        self.calls.call(lambda: core.add_sources(texts).task_ids,
                         self.on_tasks_added, self.on_action_failed)
         return True
 
@@ -947,7 +933,7 @@ class MainWindow(QMainWindow):
             question = self.tr("Remove %n tasks from the list?", "", len(rows))
         if files:
             audio = self.tr("The downloaded audio ({0}) will be deleted.").format(
-                _size_text(size))
+                size_text(size))
         else:
             audio = self.tr("No downloaded audio will be deleted.")
         if any(r.kind == "local_file" for r in rows):
@@ -1040,8 +1026,10 @@ class MainWindow(QMainWindow):
     def on_bridge_task_progressed(self, progress: Progress) -> None:
         self.model.apply_progress(progress)
 
-    def on_bridge_task_finished(self, task_id: str, status: str, message: str) -> None:
-        self.model.apply_finished(task_id, status, message)
+    def on_bridge_task_finished(self, task_id: str, outcome: Outcome,
+                                message: Message | None) -> None:
+        status, text = str(outcome.status), tr_message(message)
+        self.model.apply_finished(task_id, status, text)
         self.sync.refresh_now()
         row = self.model.task(task_id)
         label = row.label if row is not None else task_id
@@ -1050,7 +1038,7 @@ class MainWindow(QMainWindow):
         if status == COMPLETED:
             self.tray.notify(self.tr("Episode ready"), label)
         elif status == FAILED:
-            self.tray.notify(self.tr("Episode failed"), f"{label}\n{message}", failed=True)
+            self.tray.notify(self.tr("Episode failed"), f"{label}\n{text}", failed=True)
 
     def on_model_task_status_changed(self, _task_id: str, _old: str, new: str) -> None:
         if new in FINISHED or new == RUNNING:
@@ -1117,9 +1105,9 @@ class MainWindow(QMainWindow):
 
     def set_language(self, code: str) -> None:
         """Switch the window language now and remember it in the settings."""
-        self.core.settings.ui_language = code
-        path, settings = self.core.paths.settings, self.core.settings
-        self.calls.call(lambda: save_settings(path, settings), None, self.on_action_failed)
+        core = self.core
+        core.update_settings(ui_language=code, save=False)  # in memory now, saved off-thread
+        self.calls.call(core.save_settings, None, self.on_action_failed)
         self._apply_language(code)
 
     def _apply_language(self, code: str) -> None:

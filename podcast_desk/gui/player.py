@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from podcast_desk.gui.transcript_model import clock
+from podcast_desk.text import clock
 
 SPEEDS = (0.75, 1.0, 1.25, 1.5, 2.0)
 

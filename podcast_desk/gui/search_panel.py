@@ -42,9 +42,9 @@ from PySide6.QtWidgets import (
 
 from podcast_desk.app import Core
 from podcast_desk.gui.episode_view import if_alive, off_thread
-from podcast_desk.gui.transcript_model import clock
 from podcast_desk.gui.worker import BackgroundCalls
 from podcast_desk.library.search import Hit
+from podcast_desk.text import clock
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from podcast_desk.app import Core
-from podcast_desk.config import Settings, save_settings
+from podcast_desk.config import Settings
 from podcast_desk.gui.episode_view import if_alive
+from podcast_desk.gui.messages import tr_message
 from podcast_desk.gui.worker import BackgroundCalls
 
 BUNDLED = "bundled"
@@ -278,7 +279,7 @@ class SettingsDialog(QDialog):
         self.warning_label = self._note()
         self.warning_label.setStyleSheet("color: #b26a00;")
         self.warning_label.setVisible(bool(self.core.settings_warning))
-        self.warning_label.setText(self.core.settings_warning or "")
+        self.warning_label.setText(tr_message(self.core.settings_warning))
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
@@ -702,16 +703,12 @@ class SettingsDialog(QDialog):
             return
         new = self.settings()
         try:
-            save_settings(self.core.paths.settings, new)
+            self.core.update_settings(new.to_dict())
         except OSError as exc:
             QMessageBox.critical(self, self.tr("Settings not saved"), self.tr(
                 "The settings could not be saved to {0}: {1}").format(
                     self.core.paths.settings, exc))
             return
-        for f in dataclasses.fields(Settings):
-            setattr(self.core.settings, f.name, getattr(new, f.name))
-        self.core.queue.max_attempts = new.max_attempts  # for tasks added from now on
-        self.core.settings_warning = None
         super().accept()
         self.settings_saved.emit()
 

@@ -16,15 +16,9 @@ from PySide6.QtCore import (
     Signal,
 )
 
+from podcast_desk.text import clock
+
 Index = QModelIndex | QPersistentModelIndex
-
-
-def clock(seconds: float | None) -> str:
-    """``m:ss`` or ``h:mm:ss`` for a time in seconds (negative and None count as 0)."""
-    total = max(0, int(seconds or 0))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 @dataclass(frozen=True, slots=True)

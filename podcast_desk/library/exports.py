@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from podcast_desk.files import TargetExists, atomic_write
 from podcast_desk.library.episodes import episode_json
+from podcast_desk.library.summary_doc import SummaryDocument, md_escape
+from podcast_desk.text import CJK_CHAR, CJK_LETTERS, CJK_PUNCTUATION, clock
 
 FORMATS = ("md", "txt", "srt", "vtt", "json")
 SUFFIXES = {"md": ".md", "txt": ".txt", "srt": ".srt", "vtt": ".vtt", "json": ".json"}
@@ -25,9 +26,8 @@ MAX_CUE_SECONDS = 7.0
 MIN_CUE_SECONDS = 0.001
 
 # CJK characters and CJK/full-width punctuation: written without spaces between words.
-_CJK_CHARS = ("\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-              "\uff00-\uffef\U00020000-\U0002ffff")
-_CJK = re.compile(f"[{_CJK_CHARS}]")
+_CJK_CHARS = CJK_LETTERS + CJK_PUNCTUATION
+_CJK = CJK_CHAR
 _TOKEN = re.compile(f"\\s*(?:[{_CJK_CHARS}]|[^\\s{_CJK_CHARS}]+)")
 _SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’)]?$")
 
@@ -69,50 +69,28 @@ def render(episode: Any, fmt: str) -> str:
 
 
 def export_to_file(episode: Any, fmt: str, path: Path | str, *, overwrite: bool = False) -> Path:
-    """Write ``render(episode, fmt)`` to ``path`` atomically (temp file + rename).
+    """Write ``render(episode, fmt)`` to ``path`` atomically, readable by the user only.
 
     Raises ExportExists when the file exists and ``overwrite`` is false (the GUI asks
     first, the CLI wants ``--force``).
     """
     target = Path(path)
     text = render(episode, fmt)
-    if target.exists() and not overwrite:
-        raise ExportExists(f"{target} already exists.")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        if overwrite:
-            os.replace(tmp, target)
-        else:
-            os.link(tmp, target)  # fails if someone created the file meanwhile
-            os.unlink(tmp)
-    except FileExistsError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        return atomic_write(target, text, overwrite=overwrite)
+    except TargetExists as exc:
         raise ExportExists(f"{target} already exists.") from exc
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
 
 
 def default_filename(episode: Any, fmt: str) -> str:
     """A safe file name from the episode title, e.g. ``Five topics.srt``."""
     title = (episode["title"] if isinstance(episode, dict) else episode.title) or "episode"
-    safe = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", title).strip(" .")[:120] or "episode"
+    safe = re.sub(r'\s*[\\/:*?"<>|\x00-\x1f]+\s*', " ", title)
+    safe = " ".join(safe.split()).strip(" .")[:120].strip() or "episode"
     return safe + SUFFIXES[fmt]
 
 
 # -- time formats -------------------------------------------------------------------------
-
-
-def clock(seconds: float | None) -> str:
-    """``m:ss`` or ``h:mm:ss`` for the human formats."""
-    total = max(0, int(seconds or 0))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _stamp(seconds: float, sep: str) -> str:
@@ -273,20 +251,6 @@ def _meta_line(body: dict[str, Any]) -> str:
     return " · ".join(seen)
 
 
-def _chapters(body: dict[str, Any]) -> list[dict[str, Any]]:
-    """Publisher chapters when the feed had them, else the summary's."""
-    summary = body.get("summary") or {}
-    return list(body.get("chapters") or summary.get("chapters") or [])
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-
-
-def _md(text: str) -> str:
-    escaped = _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
-    return re.sub(r"^([#+\-=>]|\d+\.)", r"\\\1", escaped)
-
-
 def _paragraphs(segments: Sequence[dict[str, Any]], chapters: Sequence[dict[str, Any]],
                 seconds: float = 45.0) -> list[tuple[dict[str, Any] | None, list[Any]]]:
     """Segments grouped into paragraphs of about ``seconds`` that end at sentence ends,
@@ -319,41 +283,24 @@ def _joined(segments: Sequence[dict[str, Any]]) -> str:
 
 def render_markdown(body: dict[str, Any]) -> str:
     """Title, metadata, TL;DR, key points, chapters, keywords, then the timestamped transcript."""
-    out = [f"# {_md(body.get('title') or body.get('sourceUrl') or 'Episode')}", ""]
+    doc = SummaryDocument.from_episode_json(body)
+    out = [f"# {md_escape(body.get('title') or body.get('sourceUrl') or 'Episode')}", ""]
     meta = _meta_line(body)
     if meta:
-        out += [_md(meta), ""]
+        out += [md_escape(meta), ""]
     if body.get("sourceUrl"):
-        out += [f"Source: <{body['sourceUrl']}>", ""]
-    summary = body.get("summary") or {}
-    if summary.get("tldr"):
-        out += ["## TL;DR", "", _md(summary["tldr"]), ""]
-    if summary.get("keyPoints"):
-        out += ["## Key points", ""]
-        out += [f"- **[{clock(p['start'])}]** {_md(p['text'])}" for p in summary["keyPoints"]]
-        out.append("")
-    chapters = _chapters(body)
-    if chapters:
-        out += ["## Chapters", ""]
-        for c in chapters:
-            line = f"- **[{clock(c['start'])}]** {_md(c.get('title', ''))}"
-            if c.get("summary"):
-                line += f" — {_md(c['summary'])}"
-            out.append(line)
-        out.append("")
-    if summary.get("keywords"):
-        out += ["**Keywords:** " + ", ".join(_md(k) for k in summary["keywords"]), ""]
-    if summary.get("quotes"):
-        out += ["## Quotes", ""]
-        out += [f"> **[{clock(q['start'])}]** {_md(q['text'])}\n" for q in summary["quotes"]]
+        out += [f"Source: <{_url(body['sourceUrl'])}>", ""]
+    out.append(doc.to_markdown())
+    chapters = [{"start": c.start or 0.0, "title": c.title} for c in doc.chapters()]
     segments = body.get("segments") or []
     if segments:
         out += ["## Transcript", ""]
         for heading, group in _paragraphs(segments, chapters):
             if heading is not None:
-                out += [f"### [{clock(heading['start'])}] {_md(heading.get('title', ''))}", ""]
+                out += [f"### [{clock(heading['start'])}] {md_escape(heading.get('title', ''))}",
+                        ""]
             if group:
-                out += [f"**[{clock(group[0]['start'])}]** {_md(_joined(group))}", ""]
+                out += [f"**[{clock(group[0]['start'])}]** {md_escape(_joined(group))}", ""]
     elif not body.get("transcriptComplete"):
         out += ["*No transcript yet.*", ""]
     return "\n".join(out).rstrip() + "\n"
@@ -367,20 +314,16 @@ def render_text(body: dict[str, Any]) -> str:
         out.append(meta)
     if body.get("sourceUrl"):
         out.append(body["sourceUrl"])
-    summary = body.get("summary") or {}
-    if summary.get("tldr"):
-        out += ["", "Summary", "", " ".join(summary["tldr"].split())]
-    if summary.get("keyPoints"):
-        out += ["", "Key points", ""]
-        out += [f"[{clock(p['start'])}] {p['text']}" for p in summary["keyPoints"]]
-    chapters = _chapters(body)
-    if chapters:
-        out += ["", "Chapters", ""]
-        out += [f"[{clock(c['start'])}] {c.get('title', '')}" for c in chapters]
-    if summary.get("keywords"):
-        out += ["", "Keywords: " + ", ".join(summary["keywords"])]
+    doc = SummaryDocument.from_episode_json(body)
+    if not doc.empty:
+        out += ["", doc.to_text(with_title=False).rstrip()]
     segments = body.get("segments") or []
     if segments:
         out += ["", "Transcript", ""]
         out += [f"[{clock(s['start'])}] {' '.join(str(s['text']).split())}" for s in segments]
     return "\n".join(out) + "\n"
+
+
+def _url(url: str) -> str:
+    """A URL inside Markdown's <…>: no spaces, angle brackets or line breaks."""
+    return "".join(ch for ch in url if ch not in "<> \t\r\n")

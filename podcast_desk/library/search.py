@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -97,12 +96,9 @@ def search(
         match = build_query(query, any_word=any_word)
         if match is None:
             return []
-        try:
-            hits = _segments(database, match, limit, mark) + _episodes(database, match, limit,
-                                                                       mark)
-        except sqlite3.OperationalError as exc:  # a query FTS5 still refuses: no results
-            log.warning("search for %r failed: %s", query, exc)
-            hits = []
+        # build_query quotes every word, so FTS5 syntax in the query is never parsed as such;
+        # a database error here is a real one and is raised, not hidden as "no results".
+        hits = _segments(database, match, limit, mark) + _episodes(database, match, limit, mark)
         if hits or len(query.split()) < 2:
             break
     hits.sort(key=lambda h: (h.rank, h.episode_id, h.start))

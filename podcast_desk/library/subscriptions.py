@@ -14,6 +14,7 @@ fetch returns (:class:`FetchResult`).
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -23,9 +24,11 @@ from urllib.parse import urlsplit
 
 from peewee import JOIN, fn
 
+from podcast_desk.messages import Message, join, msg
 from podcast_desk.store.models import Episode, Subscription, SubscriptionItem
 from podcast_desk.tasks.errors import PermanentError, TaskError, TransientError
 from podcast_desk.tasks.queue import TaskQueue, iso
+from podcast_desk.tasks.snapshot import decode_message
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +65,18 @@ FetchFeed = Callable[..., FetchResult]  # fetch(url, *, etag=..., last_modified=
 
 
 class InvalidFeed(ValueError):
-    """The link cannot be subscribed to (not http(s), or not a feed when checked)."""
+    """The link cannot be subscribed to (not http(s), or not a feed when checked).
+
+    ``message`` and ``hint`` say why and what to do, as Messages.
+    """
+
+    def __init__(self, message: Message, hint: Message | None = None) -> None:
+        super().__init__(message.key)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return join(self.message, self.hint)
 
 
 @dataclass(frozen=True)
@@ -82,6 +96,7 @@ class SubscriptionInfo:
     created_at: float
     seen: int
     queued: int
+    last_error_message: Message | None = None
 
     def to_api(self) -> dict[str, Any]:
         """The CLI's ``--json`` shape (camelCase, ISO-8601 UTC times)."""
@@ -109,6 +124,8 @@ class CheckResult:
     status: str
     task_ids: tuple[str, ...] = ()
     error: str | None = None
+    error_message: Message | None = None
+    error_hint: Message | None = None
     permanent: bool = False
 
 
@@ -155,7 +172,8 @@ class Subscriptions:
         url = feed_url.strip()
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise InvalidFeed(f"{feed_url!r} is not a web address (http:// or https://).")
+            raise InvalidFeed(msg("feed.not_web_address", url=feed_url[:200]),
+                              msg("hint.scheme"))
         now = self.clock()
         with self.db.atomic("IMMEDIATE"):
             existing = Subscription.get_or_none(Subscription.feed_url == url)
@@ -178,7 +196,8 @@ class Subscriptions:
         result = self.check(info.id)
         if created and result.status == "failed" and result.permanent:
             Subscription.delete().where(Subscription.id == info.id).execute()
-            raise InvalidFeed(result.error or "That link is not a podcast feed.")
+            raise InvalidFeed(result.error_message or msg("feed.not_a_feed"),
+                              result.error_hint)
         return self._info(info.id), created, result
 
     def find(self, ref: str | int) -> SubscriptionInfo | None:
@@ -238,18 +257,17 @@ class Subscriptions:
         try:
             fetched = self.fetch(row.feed_url, etag=row.etag, last_modified=row.last_modified)
             if not fetched.not_modified and fetched.feed is None:
-                raise PermanentError("The server answered without a feed.",
-                                     hint="Check that the link is the show's RSS feed.")
+                raise PermanentError(msg("feed.no_answer"), hint=msg("hint.right_feed"))
         except TaskError as exc:
             log.info("checking %s failed: %s (%s)", row.feed_url, exc.human, exc.detail)
             retry_after = exc.retry_after if isinstance(exc, TransientError) else None
-            return self._failed(subscription_id, now, exc.human,
+            return self._failed(subscription_id, now, exc,
                                 permanent=isinstance(exc, PermanentError),
                                 retry_after=retry_after)
         except Exception as exc:  # a bug or an odd feed must not stop the other feeds
             log.exception("checking %s failed", row.feed_url)
-            return self._failed(subscription_id, now, "Checking the feed failed unexpectedly "
-                                f"({type(exc).__name__}: {exc}).", permanent=False)
+            error = TaskError(msg("feed.check_failed", what=f"{type(exc).__name__}: {exc}"))
+            return self._failed(subscription_id, now, error, permanent=False)
         return self._record(subscription_id, fetched, now)
 
     def _record(self, subscription_id: int, fetched: FetchResult, now: float) -> CheckResult:
@@ -258,7 +276,7 @@ class Subscriptions:
             if row is None:  # unsubscribed while we were fetching
                 return CheckResult(subscription_id, "gone")
             row.etag, row.last_modified = fetched.etag, fetched.last_modified
-            row.failures, row.last_error = 0, None
+            row.failures, row.last_error, row.last_error_json = 0, None, None
             row.last_checked_at = row.last_success_at = now
             row.next_check_at = now + self.interval
             row.updated_at = now
@@ -295,7 +313,7 @@ class Subscriptions:
             log.info("queued %d new episode(s) of %s", len(task_ids), row.feed_url)
         return CheckResult(subscription_id, "new" if task_ids else "unchanged", tuple(task_ids))
 
-    def _failed(self, subscription_id: int, now: float, error: str, *, permanent: bool,
+    def _failed(self, subscription_id: int, now: float, error: TaskError, *, permanent: bool,
                 retry_after: float | None = None) -> CheckResult:
         with self.db.atomic("IMMEDIATE"):
             row = Subscription.get_or_none(Subscription.id == subscription_id)
@@ -305,12 +323,15 @@ class Subscriptions:
             delay = min(self.max_backoff, self.first_retry * 2 ** (row.failures - 1))
             if retry_after:
                 delay = min(self.max_backoff, max(delay, retry_after))
-            row.last_error = error
+            row.last_error = error.human
+            row.last_error_json = json.dumps(error.to_json(), ensure_ascii=False)
             row.last_checked_at = now
             row.next_check_at = now + delay
             row.updated_at = now
             row.save()
-        return CheckResult(subscription_id, "failed", error=error, permanent=permanent)
+        return CheckResult(subscription_id, "failed", error=error.human,
+                           error_message=error.message, error_hint=error.hint,
+                           permanent=permanent)
 
     # -- reading --------------------------------------------------------------------------
 
@@ -353,6 +374,7 @@ class Subscriptions:
         return SubscriptionInfo(
             id=row.id, feed_url=row.feed_url, title=row.title, backfill=row.backfill,
             initialized=bool(row.initialized), failures=row.failures, last_error=row.last_error,
+            last_error_message=decode_message(row.last_error_json, "message"),
             last_checked_at=row.last_checked_at, last_success_at=row.last_success_at,
             next_check_at=row.next_check_at, created_at=row.created_at,
             seen=int(row.seen),  # type: ignore[attr-defined]

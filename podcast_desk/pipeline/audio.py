@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from podcast_desk.messages import msg
 from podcast_desk.tasks.errors import PermanentError
 
 if TYPE_CHECKING:
@@ -40,8 +41,6 @@ _PROBE_TAIL = 10.0
 _MAX_BAD_PACKETS = 50
 """Corrupt packets skipped in a row before a decode gives up on the file."""
 
-_HINT_WEB_PAGE = "The link may point to a web page rather than the episode's audio."
-_HINT_REDOWNLOAD = "Check the link, or remove the episode and add it again to download a new copy."
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,18 +73,13 @@ def probe(path: str | os.PathLike[str]) -> AudioInfo:
     p = Path(path)
     size = _file_size(p)
     if size == 0:
-        raise PermanentError(
-            f"The downloaded file is empty: {p.name}.",
-            hint=_HINT_REDOWNLOAD,
-            detail=f"{p} has 0 bytes",
-        )
+        raise PermanentError(msg("audio.empty_download", name=p.name),
+                             hint=msg("hint.redownload"), detail=f"{p} has 0 bytes")
     head = _read_head(p)
     if _looks_like_text(head):
-        raise PermanentError(
-            f"This file is not audio or video we can read: {p.name}.",
-            hint=_HINT_WEB_PAGE + " " + _HINT_REDOWNLOAD,
-            detail=f"starts with text: {head[:80]!r}",
-        )
+        raise PermanentError(msg("audio.not_media", name=p.name),
+                             hint=msg("hint.web_page_redownload"),
+                             detail=f"starts with text: {head[:80]!r}")
     with _open(p) as container:
         stream = _audio_stream(container, p)
         cc = stream.codec_context
@@ -239,11 +233,8 @@ def _read_head(p: Path, size: int = 1024) -> bytes:
         with p.open("rb") as f:
             return f.read(size)
     except OSError as exc:
-        raise PermanentError(
-            f"The audio file {p.name} cannot be opened.",
-            hint="Check that the file is readable.",
-            detail=str(exc),
-        ) from exc
+        raise PermanentError(msg("audio.unopenable", name=p.name), hint=msg("hint.readable"),
+                             detail=str(exc)) from exc
 
 
 def _looks_like_text(head: bytes) -> bool:
@@ -268,17 +259,11 @@ def _file_size(p: Path) -> int:
     try:
         return p.stat().st_size
     except FileNotFoundError as exc:
-        raise PermanentError(
-            f"The audio file {p.name} is missing.",
-            hint=_HINT_REDOWNLOAD,
-            detail=str(exc),
-        ) from exc
+        raise PermanentError(msg("audio.missing", name=p.name), hint=msg("hint.redownload"),
+                             detail=str(exc)) from exc
     except OSError as exc:
-        raise PermanentError(
-            f"The audio file {p.name} cannot be opened.",
-            hint="Check that the file is readable.",
-            detail=str(exc),
-        ) from exc
+        raise PermanentError(msg("audio.unopenable", name=p.name), hint=msg("hint.readable"),
+                             detail=str(exc)) from exc
 
 
 @contextmanager
@@ -288,17 +273,12 @@ def _open(p: Path) -> Iterator[Any]:
     try:
         container = av.open(str(p), mode="r")
     except av.error.FFmpegError as exc:
-        raise PermanentError(
-            f"This file is not audio or video we can read: {p.name}.",
-            hint=_HINT_WEB_PAGE + " " + _HINT_REDOWNLOAD,
-            detail=f"{type(exc).__name__}: {exc}",
-        ) from exc
+        raise PermanentError(msg("audio.not_media", name=p.name),
+                             hint=msg("hint.web_page_redownload"),
+                             detail=f"{type(exc).__name__}: {exc}") from exc
     except OSError as exc:
-        raise PermanentError(
-            f"The audio file {p.name} cannot be opened.",
-            hint="Check that the file is readable.",
-            detail=f"{type(exc).__name__}: {exc}",
-        ) from exc
+        raise PermanentError(msg("audio.unopenable", name=p.name), hint=msg("hint.readable"),
+                             detail=f"{type(exc).__name__}: {exc}") from exc
     try:
         yield container
     finally:
@@ -309,11 +289,8 @@ def _audio_stream(container: Any, p: Path) -> Any:
     streams = container.streams.audio
     if not streams:
         kinds = ", ".join(sorted({s.type for s in container.streams})) or "nothing"
-        raise PermanentError(
-            f"This file has no sound track: {p.name}.",
-            hint="Choose an episode with audio, or a different link.",
-            detail=f"container {container.format.name} holds {kinds}",
-        )
+        raise PermanentError(msg("audio.no_sound", name=p.name), hint=msg("hint.no_sound"),
+                             detail=f"container {container.format.name} holds {kinds}")
     return streams[0]
 
 
@@ -359,11 +336,8 @@ def _frames(container: Any, stream: Any, p: Path, resampler: Any) -> Iterator[An
 
 
 def _corrupt(p: Path, exc: BaseException) -> PermanentError:
-    return PermanentError(
-        f"The audio in {p.name} is damaged and cannot be decoded.",
-        hint=_HINT_REDOWNLOAD,
-        detail=f"{type(exc).__name__}: {exc}",
-    )
+    return PermanentError(msg("audio.damaged", name=p.name), hint=msg("hint.redownload"),
+                          detail=f"{type(exc).__name__}: {exc}")
 
 
 def _decode_head(container: Any, stream: Any, p: Path, origin: float) -> float:
@@ -397,8 +371,7 @@ def _decode_head(container: Any, stream: Any, p: Path, origin: float) -> float:
     if reached is None or (bad >= 3 and bad > good):
         detail = "; ".join(errors[-3:]) or "no audio frames decoded"
         raise PermanentError(
-            f"This file is not audio or video we can read: {p.name}.",
-            hint=_HINT_WEB_PAGE + " " + _HINT_REDOWNLOAD,
+            msg("audio.not_media", name=p.name), hint=msg("hint.web_page_redownload"),
             detail=f"{container.format.name}/{stream.codec_context.name}: {detail}",
         )
     return reached
@@ -429,9 +402,8 @@ def _check_tail(container: Any, stream: Any, p: Path, origin: float, duration: f
         detail = f"{type(exc).__name__}: {exc}"
     reached = f"; last packet at {last:.1f} s" if last is not None else ""
     raise PermanentError(
-        f"The audio file {p.name} is incomplete or damaged: it should last "
-        f"{_clock(duration)} but its end cannot be read.",
-        hint=_HINT_REDOWNLOAD,
+        msg("audio.truncated", name=p.name, duration=duration),
+        hint=msg("hint.redownload"),
         detail=f"seek to {target:.1f} s of {duration:.1f} s failed{reached}. {detail}".strip(),
     )
 
@@ -458,10 +430,3 @@ def _measure_duration(
     except av.error.FFmpegError:
         pass
     return end if end > 0 and math.isfinite(end) else None
-
-
-def _clock(seconds: float) -> str:
-    s = round(seconds)
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from podcast_desk.messages import msg
 from podcast_desk.pipeline.http import (
     connection_error,
     parse_retry_after,
@@ -40,9 +41,6 @@ _log = logging.getLogger(__name__)
 
 #: Receives (level, message) for the task log; level is "debug", "info", "warning" or "error".
 LogFn = Callable[[str, str], None]
-
-_GB = 1024**3
-
 
 @dataclass(frozen=True, slots=True)
 class MediaInfo:
@@ -235,8 +233,7 @@ def download_audio(
             _check_limits(info, max_bytes=max_bytes, max_duration=max_duration)
             if get_suitable_downloader(dict(info), ydl.params) is FFmpegFD:
                 raise PermanentError(
-                    "This stream can only be saved with ffmpeg, which Podcast Desk does not use.",
-                    hint="Try the episode's page or its RSS feed instead.",
+                    msg("download.ffmpeg_only"), hint=msg("hint.try_page_or_feed"),
                     detail=f"protocol={info.get('protocol')!r} url={url}",
                 )
             final = Path(ydl.prepare_filename(info))
@@ -244,25 +241,22 @@ def download_audio(
                 raise _Stop
             ydl.process_ie_result(info, download=True)
     except _Stop as exc:
-        raise Cancelled("The download was stopped; the partial file is kept.") from exc
+        raise Cancelled("download stopped; the .part file is kept") from exc
     except _TooLarge as exc:
         _remove_part(final)
         raise _too_large(max_bytes or 0, exc.size) from exc
     except Exception as exc:
         cause = _unwrap_private(exc)
         if isinstance(cause, _Stop):
-            raise Cancelled("The download was stopped; the partial file is kept.") from exc
+            raise Cancelled("download stopped; the .part file is kept") from exc
         if isinstance(cause, _TooLarge):
             _remove_part(final)
             raise _too_large(max_bytes or 0, cause.size) from exc
         raise classify_error(exc) from exc
     assert final is not None
     if not final.is_file():
-        raise TransientError(
-            "The download ended without a file.",
-            hint="We will try again.",
-            detail=f"expected {final}",
-        )
+        raise TransientError(msg("download.no_file"), hint=msg("hint.retry"),
+                             detail=f"expected {final}")
     return final
 
 
@@ -272,9 +266,8 @@ def _check_limits(
     duration = info.get("duration")
     if max_duration is not None and isinstance(duration, int | float) and duration > max_duration:
         raise PermanentError(
-            f"The episode is {_hms(duration)} long, more than the {_hms(max_duration)} limit "
-            "set in Settings.",
-            hint="Raise the limit in Settings to download it.",
+            msg("download.too_long", duration=float(duration), limit=float(max_duration)),
+            hint=msg("hint.raise_limit"),
             detail=f"duration={duration} max_duration={max_duration}",
         )
     size = info.get("filesize") or info.get("filesize_approx")
@@ -283,20 +276,14 @@ def _check_limits(
 
 
 def _too_large(limit: int, size: int) -> PermanentError:
-    return PermanentError(
-        f"The audio is larger than the {_size(limit)} limit set in Settings.",
-        hint="Raise the limit in Settings to download it.",
-        detail=f"size>={size} bytes, limit={limit} bytes",
-    )
+    return PermanentError(msg("download.too_large", limit=limit), hint=msg("hint.raise_limit"),
+                          detail=f"size>={size} bytes, limit={limit} bytes")
 
 
 def _playlist_error(info: Mapping[str, Any]) -> PermanentError:
     count = _entry_count(info)
-    return PermanentError(
-        "That link is a list of episodes, not a single episode.",
-        hint="Open one episode and use its link, or add the show's feed.",
-        detail=f"playlist {info.get('title')!r} with {count} entries",
-    )
+    return PermanentError(msg("download.playlist"), hint=msg("hint.playlist"),
+                          detail=f"playlist {info.get('title')!r} with {count} entries")
 
 
 def _remove_part(final: Path | None) -> None:
@@ -304,23 +291,6 @@ def _remove_part(final: Path | None) -> None:
         return
     part = final.with_name(final.name + ".part")
     part.unlink(missing_ok=True)
-
-
-def _size(n: float) -> str:
-    if n >= _GB:
-        return f"{n / _GB:.1f}".removesuffix(".0") + " GB"
-    if n >= 1024**2:
-        return f"{n / 1024**2:.0f} MB"
-    if n >= 1024:
-        return f"{n / 1024:.0f} KB"
-    return f"{int(n)} bytes"
-
-
-def _hms(seconds: float) -> str:
-    s = int(seconds)
-    return (
-        f"{s // 3600}:{s // 60 % 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
-    )
 
 
 def _entry_count(info: Mapping[str, Any]) -> int | None:
@@ -480,11 +450,7 @@ def classify_error(exc: BaseException) -> TaskError:
             return status_error(item.status, retry_after=retry_after, detail=detail)
     for item in chain:
         if isinstance(item, GeoRestrictedError):
-            return PermanentError(
-                "The site does not offer this episode in your country.",
-                hint="There is nothing we can do from here.",
-                detail=detail,
-            )
+            return PermanentError(msg("download.geo"), hint=msg("hint.geo"), detail=detail)
         if isinstance(item, UnsupportedError):
             return _no_media(detail)
     for item in chain:
@@ -492,10 +458,7 @@ def classify_error(exc: BaseException) -> TaskError:
             return timeout_error(detail=detail)
     for item in chain:
         if isinstance(item, OSError) and item.errno in (errno.ENOSPC, errno.EDQUOT):
-            return DiskFull(
-                "The disk is full.", hint="Free some space; work resumes by itself.",
-                detail=detail,
-            )
+            return DiskFull(msg("error.disk_full"), hint=msg("hint.disk_full"), detail=detail)
     for item in chain:
         if isinstance(
             item, ConnectionError | IncompleteRead | ContentTooShortError | TransportError
@@ -504,11 +467,8 @@ def classify_error(exc: BaseException) -> TaskError:
 
     text = " ".join(str(item) for item in chain)
     if _EMPTY_BODY.search(text):
-        return PermanentError(
-            "The server sent an empty file instead of the episode's audio.",
-            hint="Check the link; the episode may have been removed.",
-            detail=detail,
-        )
+        return PermanentError(msg("download.empty_body"), hint=msg("hint.removed"),
+                              detail=detail)
     status = _TEXT_STATUS.search(text)
     if status:
         code = int(status.group(1))
@@ -529,23 +489,17 @@ def classify_error(exc: BaseException) -> TaskError:
             # only… Retrying will not change them.
             message = _clean_ytdlp_message(str(item.orig_msg or item.msg or ""))
             return PermanentError(
-                "The site refused to give us this episode" + (f": {message}" if message else "."),
-                hint="Check the link in a browser.",
+                msg("download.refused_because", reason=message) if message
+                else msg("download.refused"),
+                hint=msg("hint.check_in_browser"),
                 detail=detail,
             )
-    return TransientError(
-        "The download failed for a reason we did not recognise.",
-        hint="We will try again; the task log has the details.",
-        detail=detail,
-    )
+    return TransientError(msg("download.unknown"), hint=msg("hint.unknown"), detail=detail)
 
 
 def _no_media(detail: str) -> PermanentError:
-    return PermanentError(
-        "That page has no audio or video we can download.",
-        hint="Check that the link opens a single episode.",
-        detail=detail,
-    )
+    return PermanentError(msg("download.no_media"), hint=msg("hint.single_episode"),
+                          detail=detail)
 
 
 def _clean_ytdlp_message(message: str) -> str:

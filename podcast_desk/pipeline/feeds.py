@@ -11,6 +11,7 @@ from typing import Any, TypedDict
 from urllib.parse import urljoin, urlsplit
 from xml.etree import ElementTree
 
+from podcast_desk.messages import msg
 from podcast_desk.pipeline.http import (
     USER_AGENT,
     httpx_errors,
@@ -149,19 +150,13 @@ def parse_feed(data: bytes, url: str) -> Feed:
     head = data[:2048]
     root = _root_element(head)
     if root is not None and root[1].lower() == "html":
-        raise PermanentError(
-            "That link opens a web page, not a podcast feed.",
-            hint="Use the page link itself, or look for the show's RSS link.",
-            detail=f"root element <html> at {url}",
-        )
+        raise PermanentError(msg("feed.is_page"), hint=msg("hint.feed_is_page"),
+                             detail=f"root element <html> at {url}")
     try:
         parsed: dict[str, Any] = podcastparser.parse(url, io.BytesIO(data))
     except Exception as exc:  # FeedParseError, and whatever podcastparser trips over
-        raise PermanentError(
-            "This feed could not be read: it is not valid RSS or Atom.",
-            hint="Check that the link is the show's RSS feed.",
-            detail=f"{type(exc).__name__}: {exc} ({url})",
-        ) from exc
+        raise PermanentError(msg("feed.invalid"), hint=msg("hint.right_feed"),
+                             detail=f"{type(exc).__name__}: {exc} ({url})") from exc
 
     extras = _item_extras(data, url)
     owner = parsed.get("itunes_owner") or {}
@@ -243,12 +238,9 @@ def _read_capped(chunks: Any, max_bytes: int, deadline: float, url: str) -> byte
     for chunk in chunks:
         buffer += chunk
         if len(buffer) > max_bytes:
-            raise PermanentError(
-                f"The feed is larger than {max_bytes // (1024 * 1024)} MB, too big to be a "
-                "podcast feed.",
-                hint="Check that the link is the show's RSS feed.",
-                detail=f"more than {max_bytes} bytes from {url}",
-            )
+            raise PermanentError(msg("feed.too_big", limit=max_bytes),
+                                 hint=msg("hint.right_feed"),
+                                 detail=f"more than {max_bytes} bytes from {url}")
         if time.monotonic() > deadline:
             raise timeout_error(detail=f"feed download took too long ({url})")
     return bytes(buffer)

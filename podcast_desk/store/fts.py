@@ -25,16 +25,15 @@ from typing import Any
 
 from peewee import SqliteDatabase
 
+from podcast_desk.text import CJK_LETTERS
+
 __all__ = ["ZWSP", "fetch_rows", "index_text", "pending_count", "summary_text", "sync",
            "unindex_text"]
 
 ZWSP = "\u200b"
 
 # Han (with extensions and compatibility ideographs), kana, CJK punctuation stays out.
-_CJK = re.compile(
-    "([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u309f\u30a0-\u30ff"
-    "\U00020000-\U0002ffff])"
-)
+_CJK = re.compile(f"([{CJK_LETTERS}])")
 
 
 def index_text(text: str) -> str:

@@ -57,7 +57,9 @@ class Task(BaseModel):
     failures = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
     stalled_claims = IntegerField(default=0, constraints=[SQL("DEFAULT 0")])
     claimed_progress = FloatField(default=0.0, constraints=[SQL("DEFAULT 0")])
-
+    # migration 6: the message key + arguments of ``error`` (and its hint) and ``detail``
+    error_json = TextField(null=True)
+    detail_json = TextField(null=True)
 
 
 # Serves claim_next's ORDER BY priority DESC, created_at, id without sorting (migration 2).
@@ -76,6 +78,7 @@ class TaskEvent(BaseModel):
     stage = CharField(max_length=40, default="")
     kind = CharField(max_length=20, default="log")
     message = TextField()
+    message_json = TextField(null=True)  # migration 6: the key + arguments of ``message``
 
 
 class Episode(BaseModel):
@@ -182,6 +185,7 @@ class Subscription(BaseModel):
     next_check_at = FloatField()
     created_at = FloatField()
     updated_at = FloatField()
+    last_error_json = TextField(null=True)  # migration 6: the key + arguments of last_error
 
 
 class SubscriptionItem(BaseModel):

@@ -1,25 +1,36 @@
-"""Task outcomes as exception types: transient, permanent, cancelled."""
+"""Task outcomes as exception types: transient, permanent, disk full, cancelled, lease lost."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from podcast_desk.messages import Message, join
 
 
 class TaskError(Exception):
     """A failure a handler reports, with words for people and detail for the log.
 
-    ``message`` is one plain sentence saying what went wrong; ``hint`` says what the
-    user can do about it; ``detail`` is technical text that goes to the task log only.
+    ``message`` says what went wrong and ``hint`` what the user can do about it, both as
+    :class:`~podcast_desk.messages.Message` values that every face renders in its own
+    language; ``detail`` is technical text that goes to the task log only.
     """
 
-    def __init__(self, message: str, *, hint: str = "", detail: str = "") -> None:
-        super().__init__(message)
+    def __init__(self, message: Message, *, hint: Message | None = None,
+                 detail: str = "") -> None:
+        super().__init__(message.key)
         self.message = message
         self.hint = hint
         self.detail = detail
 
     @property
     def human(self) -> str:
-        """The sentence shown on the task: message plus hint."""
-        return f"{self.message} {self.hint}".strip()
+        """The English sentence stored on the task: message plus hint."""
+        return join(self.message, self.hint)
+
+    def to_json(self) -> dict[str, Any]:
+        """The message and hint as stored beside the English text (``Task.error_json``)."""
+        return {"message": self.message.to_json(),
+                "hint": self.hint.to_json() if self.hint else None}
 
     def __str__(self) -> str:
         return self.human
@@ -34,9 +45,9 @@ class TransientError(TaskError):
 
     def __init__(
         self,
-        message: str,
+        message: Message,
         *,
-        hint: str = "",
+        hint: Message | None = None,
         detail: str = "",
         retry_after: float | None = None,
     ) -> None:
@@ -57,4 +68,15 @@ class PermanentError(TaskError):
 
 
 class Cancelled(Exception):
-    """The task was cancelled, or this worker lost its lease; stop without recording a result."""
+    """The handler must stop now: cancel requested, or the worker is shutting down.
+
+    Whichever it was, the runner asks its own records (it does not read the text).
+    """
+
+
+class LeaseLost(Cancelled):
+    """This worker no longer holds the task (its lease expired and another worker took it).
+
+    Raised by ``TaskQueue.fenced`` when a write finds another token on the task: the
+    handler stops without writing anything more, and the task is not "paused".
+    """

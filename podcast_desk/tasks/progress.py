@@ -1,15 +1,20 @@
-"""Progress values and the Reporter protocol that consoles, tests and the Qt bridge implement."""
+"""Progress values, task outcomes and the Reporter protocol (consoles, tests, the window)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Protocol
+
+from podcast_desk.messages import Message
+from podcast_desk.tasks.states import Status
 
 
 @dataclass(frozen=True, slots=True)
 class Progress:
-    """Where one task stands: its stage, overall percent (0–100) and a line for people.
+    """Where one task stands: its stage, overall percent (0–100) and what it is doing.
 
+    ``message`` is a ``progress.*`` message each face renders in its language.
     ``stage_done``/``stage_total`` carry the stage's own units (bytes while downloading,
     audio seconds while transcribing) when they are known; ``eta`` is seconds or None.
     """
@@ -17,11 +22,46 @@ class Progress:
     task_id: str
     stage: str
     percent: float
-    detail: str = ""
+    message: Message | None = None
     title: str = ""
     stage_done: float | None = None
     stage_total: float | None = None
     eta: float | None = None
+
+    @property
+    def detail(self) -> str:
+        """The message in English ("" when there is none)."""
+        return self.message.english() if self.message is not None else ""
+
+
+class Outcome(StrEnum):
+    """How a task left a worker: what the task's status became, and why."""
+
+    COMPLETED = "completed"  # done; the result is stored
+    FAILED = "failed"  # a permanent failure, or the last transient one
+    RETRY = "retry"  # a transient failure: queued again for later
+    PAUSED = "paused"  # the worker stopped (quit, pause, Ctrl-C): queued again, resumable
+    DISK_FULL = "disk_full"  # the disk is full: queued again, the worker pauses
+    CANCELLED = "cancelled"  # cancel was requested and the task stopped
+    LEASE_LOST = "lease_lost"  # another worker took the task over; nothing was written
+    HANDED_OVER = "handed_over"  # finished, but another worker holds the task now
+
+    @property
+    def status(self) -> Status:
+        """The task's status after this outcome, as far as this worker knows."""
+        return _STATUS[self]
+
+
+_STATUS = {
+    Outcome.COMPLETED: Status.COMPLETED,
+    Outcome.FAILED: Status.FAILED,
+    Outcome.RETRY: Status.PENDING,
+    Outcome.PAUSED: Status.PENDING,
+    Outcome.DISK_FULL: Status.PENDING,
+    Outcome.CANCELLED: Status.CANCELLED,
+    Outcome.LEASE_LOST: Status.RUNNING,
+    Outcome.HANDED_OVER: Status.RUNNING,
+}
 
 
 class Reporter(Protocol):
@@ -36,8 +76,9 @@ class Reporter(Protocol):
     def task_progress(self, progress: Progress) -> None:
         """The running task moved (not throttled here: throttle in the reporter if needed)."""
 
-    def task_finished(self, task_id: str, status: str, message: str) -> None:
-        """The task left this worker: COMPLETED, FAILED, CANCELLED, or PENDING (retry/paused)."""
+    def task_finished(self, task_id: str, outcome: Outcome, message: Message | None) -> None:
+        """The task left this worker; ``message`` says why where there is something to say
+        (the error of a failure, the disk-full notice)."""
 
 
 class NullReporter:
@@ -49,5 +90,5 @@ class NullReporter:
     def task_progress(self, progress: Progress) -> None:
         pass
 
-    def task_finished(self, task_id: str, status: str, message: str) -> None:
+    def task_finished(self, task_id: str, outcome: Outcome, message: Message | None) -> None:
         pass

@@ -17,34 +17,56 @@ import os
 import random
 import socket
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from peewee import SqliteDatabase
 
+from podcast_desk.messages import Message, msg
 from podcast_desk.store.models import Task, TaskEvent
-from podcast_desk.tasks.errors import TaskError
+from podcast_desk.tasks.errors import LeaseLost, TaskError
 from podcast_desk.tasks.ids import new_task_id
+from podcast_desk.tasks.snapshot import (
+    Snapshot,
+    TaskSummary,
+    decode_message,
+    read_snapshot,
+    read_summaries,
+)
+from podcast_desk.tasks.states import (
+    CANCELLABLE,
+    FINISHED,
+    MOVABLE,
+    REMOVABLE,
+    RETRYABLE,
+    Capabilities,
+    Status,
+    capabilities,
+)
+
+__all__ = [
+    "FINISHED",
+    "Backoff",
+    "Capabilities",
+    "Claim",
+    "EventInfo",
+    "Snapshot",
+    "Status",
+    "TaskInfo",
+    "TaskQueue",
+    "TaskSummary",
+    "capabilities",
+    "iso",
+    "make_owner",
+]
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
 
-
-class Status(StrEnum):
-    """Task states; the strings are the public API's."""
-
-    PENDING = "PENDING"
-    RUNNING = "RUNNING"
-    COMPLETED = "COMPLETED"
-    FAILED = "FAILED"
-    CANCELLED = "CANCELLED"
-
-
-FINISHED = (Status.COMPLETED, Status.FAILED, Status.CANCELLED)
 
 # A worker that dies (kill -9, power loss, a quit app) does not fail the task: its lease
 # expires and another worker resumes it, as often as it takes while the task progresses.
@@ -107,10 +129,26 @@ class TaskInfo:
     updated_at: float
     started_at: float | None
     completed_at: float | None
+    failures: int = 0
+    error_message: Message | None = None
+    error_hint: Message | None = None
+    detail_message: Message | None = None
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return capabilities(self.status)
 
     def to_api(self, now: float) -> dict[str, Any]:
-        """The task as the CLI's ``--json`` shape (camelCase, ISO-8601 UTC times)."""
+        """The task as the CLI's ``--json`` shape (camelCase, ISO-8601 UTC times).
+
+        ``data.url`` is the link for link sources, as the origin API had it; ``source`` and
+        ``kind`` stay beside it. ``attempts`` counts failures (a worker that died and was
+        replaced is not a failed attempt); ``claims`` counts how often a worker took it.
+        """
         waiting = self.status is Status.PENDING and self.next_run_at > now
+        data = dict(self.data)
+        if data.get("kind") == "url" and "url" not in data:
+            data["url"] = data.get("source")
         return {
             "id": self.id,
             "type": self.type,
@@ -120,10 +158,12 @@ class TaskInfo:
             "detail": self.detail,
             "title": self.title,
             "priority": self.priority,
-            "data": self.data,
+            "data": data,
             "result": self.result,
             "error": self.error,
-            "attempts": self.attempts,
+            "errorKey": self.error_message.key if self.error_message else None,
+            "attempts": self.failures,
+            "claims": self.attempts,
             "maxAttempts": self.max_attempts,
             "cancelRequested": self.cancel_requested,
             "nextRetryAt": iso(self.next_run_at) if waiting else None,
@@ -136,13 +176,17 @@ class TaskInfo:
 
 @dataclass(frozen=True)
 class EventInfo:
-    """One line of a task's log."""
+    """One line of a task's log: the English text, and the message it renders (if any).
+
+    Lines without a message are technical detail (a tool's own output, a traceback).
+    """
 
     time: float
     level: str
     stage: str
     kind: str
     message: str
+    message_obj: Message | None = None
 
 
 @dataclass(frozen=True)
@@ -219,7 +263,15 @@ def _to_info(row: Task) -> TaskInfo:
         updated_at=row.updated_at,
         started_at=row.started_at,
         completed_at=row.completed_at,
+        failures=row.failures,
+        error_message=decode_message(row.error_json, "message"),
+        error_hint=decode_message(row.error_json, "hint"),
+        detail_message=decode_message(row.detail_json),
     )
+
+
+def _dumps(message: Message | None) -> str | None:
+    return json.dumps(message.to_json(), ensure_ascii=False) if message is not None else None
 
 
 class TaskQueue:
@@ -289,7 +341,7 @@ class TaskQueue:
                     created_at=now,
                     updated_at=now,
                 ).execute()
-                self._event(task_id, now, "Queued.", kind="state")
+                self._event(task_id, now, msg("queue.queued"), kind="state")
                 ids.append(task_id)
         return ids
 
@@ -334,7 +386,8 @@ class TaskQueue:
     def events(self, task_id: str) -> list[EventInfo]:
         """The task's log, oldest first."""
         query = TaskEvent.select().where(TaskEvent.task == task_id).order_by(TaskEvent.id)
-        return [EventInfo(e.time, e.level, e.stage, e.kind, e.message) for e in query]
+        return [EventInfo(e.time, e.level, e.stage, e.kind, e.message,
+                          decode_message(e.message_json)) for e in query]
 
     def has_running(self) -> bool:
         """Whether any task is RUNNING (in any process) under a live lease."""
@@ -377,17 +430,16 @@ class TaskQueue:
                     return None
                 row = candidate.row
                 if candidate.expired and row.cancel_requested:
-                    self._finish(row, now, Status.CANCELLED, message="Cancelled.")
+                    self._finish(row, now, Status.CANCELLED, message=msg("queue.cancelled"))
                     continue
                 stalled = row.stalled_claims
                 if candidate.expired:  # its worker died: did the task move on meanwhile?
                     stalled = 0 if row.progress > row.claimed_progress + 0.01 else stalled + 1
                 if stalled >= CRASH_ALLOWANCE:
-                    error = (
-                        "Processing stopped unexpectedly too many times on this task. "
-                        "Retry it, and if it keeps happening, report the task log."
-                    )
-                    self._finish(row, now, Status.FAILED, error=error, message=error)
+                    error = TaskError(msg("queue.too_many_crashes"),
+                                      hint=msg("hint.too_many_crashes"))
+                    self._finish(row, now, Status.FAILED, error=error,
+                                 message=error.message)
                     continue
                 token = row.lease_token + 1
                 attempt = row.attempts + 1
@@ -399,12 +451,9 @@ class TaskQueue:
                      now, stalled, row.progress, row.id),
                 )
                 if candidate.expired:
-                    message = (
-                        f"Resumed by {owner} after the previous worker stopped "
-                        f"(attempt {attempt})."
-                    )
+                    message = msg("queue.resumed", owner=owner)
                 else:
-                    message = f"Started by {owner} (attempt {attempt} of {row.max_attempts})."
+                    message = msg("queue.started", owner=owner, attempt=attempt)
                 self._event(row.id, now, message, kind="state")
                 return Claim(
                     task_id=row.id,
@@ -494,25 +543,48 @@ class TaskQueue:
             )
         return bool(updated == 1)
 
+    @contextmanager
+    def fenced(self, claim: Claim) -> Iterator[None]:
+        """A write transaction that only happens while ``claim`` still holds its task.
+
+        ``with queue.fenced(claim): …`` opens an IMMEDIATE transaction (it takes the write
+        lock before reading, so it never fails half-way with "database is locked"), checks
+        that the task is RUNNING under the claim's token, and raises
+        :class:`~podcast_desk.tasks.errors.LeaseLost` (rolling back) when it is not: a
+        worker that lost its lease can never write into the task's results. Nested use
+        inside an outer ``fenced`` block checks again (cheap) and joins the outer
+        transaction.
+        """
+        with self.db.atomic("IMMEDIATE"):
+            row = self.db.execute_sql(
+                "SELECT lease_token, status FROM task WHERE id = ?", (claim.task_id,)
+            ).fetchone()
+            if row is None or row[0] != claim.token or row[1] != Status.RUNNING:
+                raise LeaseLost("lease lost")
+            yield
+
     def update_progress(
         self,
         claim: Claim,
         stage: str,
         percent: float,
-        detail: str = "",
+        message: Message | None = None,
         *,
         title: str | None = None,
         log_stage_change: bool = True,
     ) -> bool:
         """Record progress for a held task (fenced by the claim's token).
 
-        Callers throttle (≈1/s per task); a change of stage is logged in the task log.
+        ``message`` says what the task is doing now (a Message, rendered by each face);
+        its English text is kept in ``detail`` for the origin-shaped API. Callers throttle
+        (≈1/s per task); a change of stage is logged in the task log.
         """
         now = self.clock()
         values: dict[Any, Any] = {
             Task.stage: stage,
             Task.progress: max(0.0, min(100.0, percent)),
-            Task.detail: detail,
+            Task.detail: message.english() if message is not None else "",
+            Task.detail_json: _dumps(message),
             Task.updated_at: now,
         }
         if title is not None:
@@ -529,19 +601,24 @@ class TaskQueue:
                 return False
             Task.update(values).where(Task.id == claim.task_id).execute()
             if log_stage_change and row.stage != stage:
-                self._event(claim.task_id, now, f"Stage: {stage}.", stage=stage, kind="stage")
+                self._event(claim.task_id, now, msg("queue.stage", stage=f"stage.{stage}"),
+                            stage=stage, kind="stage")
         return True
 
     def log(
         self,
         task_id: str,
-        message: str,
+        message: Message | str,
         *,
         level: str = "info",
         stage: str = "",
         kind: str = "log",
     ) -> None:
-        """Append a line to the task's log (technical detail lives here)."""
+        """Append a line to the task's log.
+
+        A :class:`Message` is rendered by each face in its language; a plain string is
+        technical detail (a tool's own output) and is shown as it is.
+        """
         with self.db.atomic():
             self._event(task_id, self.clock(), message, level=level, stage=stage, kind=kind)
 
@@ -555,20 +632,20 @@ class TaskQueue:
         with self.db.atomic("IMMEDIATE"):  # plain SQL: it runs once per task (queue_bench)
             updated = self.db.execute_sql(
                 "UPDATE task SET status = 'COMPLETED', result = ?, error = NULL,"
-                " progress = 100.0, detail = '', lease_owner = NULL, lease_expires_at = NULL,"
-                " completed_at = ?, updated_at = ?"
+                " error_json = NULL, progress = 100.0, detail = '', detail_json = NULL,"
+                " lease_owner = NULL, lease_expires_at = NULL, completed_at = ?, updated_at = ?"
                 " WHERE id = ? AND lease_token = ? AND status = 'RUNNING'",
                 (json.dumps(result or {}, ensure_ascii=False), now, now, claim.task_id,
                  claim.token),
             ).rowcount
             if updated:
-                self._event(claim.task_id, now, "Completed.", kind="completed")
+                self._event(claim.task_id, now, msg("queue.completed"), kind="completed")
         return bool(updated == 1)
 
     def fail(
         self,
         claim: Claim,
-        error: TaskError | str,
+        error: TaskError,
         *,
         transient: bool,
         retry_after: float | None = None,
@@ -577,20 +654,20 @@ class TaskQueue:
 
         Transient: back to PENDING with ``next_run_at`` = now + exponential backoff with
         jitter, until ``max_attempts`` failures, then FAILED (claims lost to a dead worker
-        are not failures). Permanent: FAILED at once. The human
-        sentence goes on the task; ``TaskError.detail`` goes to the task log.
+        are not failures). Permanent: FAILED at once. The error's message and hint go on the
+        task (English in ``error``, the keys in ``error_json``); ``TaskError.detail`` goes to
+        the task log.
         """
-        human = error.human if isinstance(error, TaskError) else str(error)
-        detail = error.detail if isinstance(error, TaskError) else ""
-        if retry_after is None and isinstance(error, TaskError):
+        if retry_after is None:
             retry_after = getattr(error, "retry_after", None)
         now = self.clock()
         with self.db.atomic("IMMEDIATE"):
             row = Task.get_or_none(self._held(claim))
             if row is None:
                 return None
-            if detail:
-                self._event(row.id, now, detail, level="debug", stage=row.stage, kind="detail")
+            if error.detail:
+                self._event(row.id, now, error.detail, level="debug", stage=row.stage,
+                            kind="detail")
             failures = row.failures + 1
             if transient and failures < row.max_attempts:
                 delay = self.backoff.delay(failures, self.rng)
@@ -598,30 +675,31 @@ class TaskQueue:
                     delay = min(self.backoff.cap, max(delay, retry_after))
                 Task.update(
                     status=Status.PENDING,
-                    error=human,
+                    error=error.human,
+                    error_json=json.dumps(error.to_json(), ensure_ascii=False),
                     failures=failures,
                     next_run_at=now + delay,
                     lease_owner=None,
                     lease_expires_at=None,
                     updated_at=now,
                 ).where(Task.id == row.id).execute()
+                self._event(row.id, now, error.message, level="warning", stage=row.stage,
+                            kind="error")
                 self._event(
-                    row.id,
-                    now,
-                    f"{human} Retrying in {delay:.0f} s "
-                    f"(attempt {failures} of {row.max_attempts} failed).",
-                    level="warning",
-                    stage=row.stage,
-                    kind="retry",
+                    row.id, now,
+                    msg("queue.retrying", seconds=round(delay), failures=failures,
+                        max=row.max_attempts),
+                    level="warning", stage=row.stage, kind="retry",
                 )
                 return Status.PENDING
             if transient:
-                human = f"{human} (Gave up after {failures} attempts.)"
+                error = TaskError(error.message, hint=msg("queue.gave_up", n=failures),
+                                  detail=error.detail)
             Task.update(failures=failures).where(Task.id == row.id).execute()
-            self._finish(row, now, Status.FAILED, error=human, message=human)
+            self._finish(row, now, Status.FAILED, error=error, message=error.message)
             return Status.FAILED
 
-    def release(self, claim: Claim, reason: str = "The worker stopped.") -> bool:
+    def release(self, claim: Claim, reason: Message | None = None) -> bool:
         """Give a held task back to the queue, due now, without spending an attempt.
 
         Used when a worker shuts down cleanly in the middle of a task (app quit, Ctrl-C):
@@ -642,8 +720,9 @@ class TaskQueue:
                 .execute()
             )
             if updated:
-                self._event(claim.task_id, now, f"{reason} Paused; it will resume.",
+                self._event(claim.task_id, now, reason or msg("queue.worker_stopped"),
                             kind="state")
+                self._event(claim.task_id, now, msg("queue.paused"), kind="state")
         return bool(updated == 1)
 
     def acknowledge_cancel(self, claim: Claim) -> bool:
@@ -653,7 +732,7 @@ class TaskQueue:
             row = Task.get_or_none(self._held(claim))
             if row is None:
                 return False
-            self._finish(row, now, Status.CANCELLED, message="Cancelled while running.")
+            self._finish(row, now, Status.CANCELLED, message=msg("queue.cancelled_running"))
         return True
 
     # -- steering ---------------------------------------------------------------------
@@ -663,22 +742,23 @@ class TaskQueue:
 
         A PENDING task ends CANCELLED at once; a RUNNING one is flagged and stops at its
         next check (between segments, in the download hook), then ends CANCELLED.
-        Finished tasks are left as they are.
+        Finished tasks are left as they are. Its checkpoints stay: a retry resumes.
         """
         now = self.clock()
         with self.db.atomic("IMMEDIATE"):
             row = Task.get_or_none(Task.id == task_id)
             if row is None:
                 return None
+            if row.status not in CANCELLABLE:
+                return Status(row.status)
             if row.status == Status.PENDING:
-                self._finish(row, now, Status.CANCELLED, message="Cancelled.")
+                self._finish(row, now, Status.CANCELLED, message=msg("queue.cancelled"))
                 return Status.CANCELLED
-            if row.status == Status.RUNNING and not row.cancel_requested:
+            if not row.cancel_requested:
                 Task.update(cancel_requested=True, updated_at=now).where(
                     Task.id == task_id
                 ).execute()
-                self._event(task_id, now, "Cancel requested; stopping at the next check.",
-                            kind="state")
+                self._event(task_id, now, msg("queue.cancel_requested"), kind="state")
             return Status(row.status)
 
     def retry(self, task_id: str) -> bool:
@@ -694,17 +774,15 @@ class TaskQueue:
                     next_run_at=now,
                     cancel_requested=False,
                     error=None,
+                    error_json=None,
                     completed_at=None,
                     updated_at=now,
                 )
-                .where(
-                    (Task.id == task_id)
-                    & Task.status.in_([Status.FAILED, Status.CANCELLED])
-                )
+                .where((Task.id == task_id) & Task.status.in_(RETRYABLE))
                 .execute()
             )
             if updated:
-                self._event(task_id, now, "Retry requested; queued again.", kind="state")
+                self._event(task_id, now, msg("queue.retry_requested"), kind="state")
         return bool(updated == 1)
 
     def reprioritize(self, task_id: str, priority: int) -> bool:
@@ -717,18 +795,59 @@ class TaskQueue:
                 .execute()
             )
             if updated:
-                self._event(task_id, now, f"Priority set to {priority}.", kind="state")
+                self._event(task_id, now, msg("queue.priority", priority=priority),
+                            kind="state")
         return bool(updated == 1)
+
+    def move_to_top(self, task_ids: Iterable[str]) -> int:
+        """Give these PENDING tasks a priority above every other PENDING task (claimed next).
+
+        Returns the new priority. Tasks that are not PENDING are left as they are.
+        """
+        ids = list(task_ids)
+        with self.db.atomic("IMMEDIATE"):
+            top = self.db.execute_sql(
+                "SELECT MAX(priority) FROM task WHERE status = 'PENDING'"
+            ).fetchone()[0]
+            priority = int(top or 0) + 1
+            now = self.clock()
+            for task_id in ids:
+                updated = (
+                    Task.update(priority=priority, updated_at=now)
+                    .where((Task.id == task_id) & Task.status.in_(MOVABLE))
+                    .execute()
+                )
+                if updated:
+                    self._event(task_id, now, msg("queue.priority", priority=priority),
+                                kind="state")
+        return priority
 
     def remove(self, task_id: str) -> bool:
         """Delete a task that is not RUNNING, with its log. Returns whether it existed."""
         with self.db.atomic("IMMEDIATE"):
             deleted = (
                 Task.delete()
-                .where((Task.id == task_id) & (Task.status != Status.RUNNING))
+                .where((Task.id == task_id) & Task.status.in_(REMOVABLE))
                 .execute()
             )
         return bool(deleted == 1)
+
+    # -- snapshots for faces ------------------------------------------------------------
+
+    def snapshot(self, since: float | None = None) -> Snapshot:
+        """Tasks for a face to show: every task (``since`` None) or those changed since.
+
+        One read transaction, so rows and counts agree; see :mod:`podcast_desk.tasks.snapshot`.
+        """
+        return read_snapshot(self.db, since)
+
+    def task_ids(self) -> set[str]:
+        """Every task id (a face compares it with what it shows, to drop removed tasks)."""
+        return {r[0] for r in self.db.execute_sql("SELECT id FROM task").fetchall()}
+
+    def summaries(self, task_ids: Iterable[str]) -> list[TaskSummary]:
+        """The rows of these tasks that still exist, as :class:`TaskSummary` values."""
+        return read_summaries(self.db, task_ids)
 
     # -- helpers ----------------------------------------------------------------------
 
@@ -746,12 +865,14 @@ class TaskQueue:
         now: float,
         status: Status,
         *,
-        error: str | None = None,
-        message: str,
+        error: TaskError | None = None,
+        message: Message,
     ) -> None:
         Task.update(
             status=status,
-            error=error,
+            error=error.human if error is not None else None,
+            error_json=(json.dumps(error.to_json(), ensure_ascii=False)
+                        if error is not None else None),
             lease_owner=None,
             lease_expires_at=None,
             cancel_requested=False,
@@ -761,19 +882,26 @@ class TaskQueue:
         level = "error" if status is Status.FAILED else "info"
         self._event(row.id, now, message, level=level, stage=row.stage,
                     kind=str(status).lower())
+        if error is not None and error.hint is not None:
+            self._event(row.id, now, error.hint, level=level, stage=row.stage, kind="hint")
 
     def _event(
         self,
         task_id: str,
         now: float,
-        message: str,
+        message: Message | str,
         *,
         level: str = "info",
         stage: str = "",
         kind: str = "log",
     ) -> None:
+        if isinstance(message, Message):
+            text, key = message.english(), _dumps(message)
+        else:
+            text, key = message, None
         self.db.execute_sql(
-            "INSERT INTO task_event (task_id, time, level, stage, kind, message)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (task_id, now, level, stage, kind, message),
+            "INSERT INTO task_event (task_id, time, level, stage, kind, message, message_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (task_id, now, level, stage, kind, text, key),
         )
+

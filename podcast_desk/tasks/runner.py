@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import errno
 import logging
-import sqlite3
+import shutil
 import threading
 import time
 import traceback
@@ -17,8 +17,17 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any
 
-from podcast_desk.tasks.errors import Cancelled, DiskFull, PermanentError, TransientError
-from podcast_desk.tasks.progress import NullReporter, Progress, Reporter
+from podcast_desk.messages import Message, msg
+from podcast_desk.store.errors import is_busy, is_disk_full
+from podcast_desk.tasks.errors import (
+    Cancelled,
+    DiskFull,
+    LeaseLost,
+    PermanentError,
+    TaskError,
+    TransientError,
+)
+from podcast_desk.tasks.progress import NullReporter, Outcome, Progress, Reporter
 from podcast_desk.tasks.queue import FINISHED, Claim, Status, TaskQueue, make_owner
 
 log = logging.getLogger(__name__)
@@ -58,6 +67,8 @@ class TaskContext:
         self._last_db = 0.0
         self._last_report = 0.0
         self._stage = ""
+        self._message: Message | None = None
+        self._percent = 0.0
         self._stop_reason: StopReason | None = None
         self._lock = threading.Lock()
 
@@ -88,60 +99,66 @@ class TaskContext:
         return self._stop_reason is not None
 
     def check(self) -> None:
-        """Raise Cancelled if the handler should stop; call it between units of work."""
+        """Raise Cancelled (LeaseLost when that is why) if the handler should stop.
+
+        Call it between units of work.
+        """
         reason = self._stop_reason
+        if reason is StopReason.LEASE_LOST:
+            raise LeaseLost(reason.value)
         if reason is not None:
             raise Cancelled(reason.value)
 
     def set_title(self, title: str) -> None:
         """Give the task a human title (the episode's, once known)."""
         self.title = title
-        self.queue.update_progress(self.claim, self._stage or "starting", 0.0, title=title,
-                                   log_stage_change=False)
+        self._percent = 0.0
+        self.queue.update_progress(self.claim, self._stage or "starting", self._percent,
+                                   self._message, title=title, log_stage_change=False)
 
     def report(
         self,
         stage: str,
         percent: float,
-        detail: str = "",
+        message: Message | None = None,
         *,
         stage_done: float | None = None,
         stage_total: float | None = None,
         eta: float | None = None,
+        force: bool = False,
     ) -> None:
-        """Report overall ``percent`` (0–100) and a line like 'Transcribing 3:10 / 9:40'."""
+        """Report overall ``percent`` (0–100) and what is happening (``progress.*`` message).
+
+        Passed to the Reporter at most every ``report_interval`` seconds and to the database
+        at most every ``db_interval`` seconds; a change of stage, or ``force``, passes at once.
+        """
         now = time.monotonic()
         stage_changed = stage != self._stage
         self._stage = stage
-        if stage_changed or now - self._last_report >= self._report_interval:
+        self._message = message
+        self._percent = percent
+        if stage_changed or force or now - self._last_report >= self._report_interval:
             self._last_report = now
             self.reporter.task_progress(
-                Progress(self.task_id, stage, percent, detail, self.title, stage_done,
+                Progress(self.task_id, stage, percent, message, self.title, stage_done,
                          stage_total, eta)
             )
-        if stage_changed or now - self._last_db >= self._db_interval:
+        if stage_changed or force or now - self._last_db >= self._db_interval:
             self._last_db = now
-            self.queue.update_progress(self.claim, stage, percent, detail)
+            self.queue.update_progress(self.claim, stage, percent, message)
 
-    def log(self, message: str, level: str = "info") -> None:
-        """Add a line to the task's log."""
+    def log(self, message: Message | str, level: str = "info") -> None:
+        """Add a line to the task's log (a Message, or plain technical text)."""
         self.queue.log(self.task_id, message, level=level, stage=self._stage)
 
 
 Handler = Callable[[TaskContext], "dict[str, Any] | None"]
 
 
-def _is_busy(exc: BaseException) -> bool:
-    """A database held by another process for longer than the busy timeout."""
-    return isinstance(exc, sqlite3.OperationalError) or (
-        type(exc).__name__ == "OperationalError" and "locked" in str(exc)
-    )
-
-
 def _is_disk_full(exc: BaseException) -> bool:
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
-    return isinstance(exc, sqlite3.OperationalError) and "disk is full" in str(exc)
+    return is_disk_full(exc)
 
 
 class Runner:
@@ -164,6 +181,7 @@ class Runner:
         poll_interval: float = 1.0,
         heartbeat_interval: float | None = None,
         disk_full_pause: float = 60.0,
+        disk_path: str | None = None,
     ) -> None:
         self.queue = queue
         self.handlers = dict(handlers)
@@ -173,8 +191,9 @@ class Runner:
         self.poll_interval = poll_interval
         self.heartbeat_interval = heartbeat_interval or max(0.05, queue.lease_seconds / 3)
         self.disk_full_pause = disk_full_pause
+        self.disk_path = disk_path  # where free space is measured for the disk-full notice
         self.owner = make_owner(name)
-        self.paused_reason: str | None = None
+        self.paused_reason: Message | None = None
         self._stopping = threading.Event()
         self._wake = threading.Condition()
         self._active: dict[str, TaskContext] = {}
@@ -288,7 +307,7 @@ class Runner:
             try:
                 claim = self.queue.claim_next(owner, self.handlers)
             except Exception as exc:  # a locked or full database must not kill the thread
-                if _is_busy(exc):
+                if is_busy(exc):
                     log.warning("The database is busy (%s); waiting.", exc)
                 else:
                     log.exception("claiming a task failed")
@@ -354,25 +373,27 @@ class Runner:
             self._active[claim.task_id] = ctx
             if self._stopping.is_set():
                 ctx.stop(StopReason.SHUTDOWN)
-        status, message = Status.RUNNING, ""
+        outcome, message = Outcome.LEASE_LOST, None
         try:
             self.reporter.task_started(claim.task_id, claim.type, claim.title)
-            status, message = self._run_handler(ctx)
+            outcome, message = self._run_handler(ctx)
         finally:
             with self._active_lock:
                 self._active.pop(claim.task_id, None)
             try:
-                self.reporter.task_finished(claim.task_id, str(status), message)
+                self.reporter.task_finished(claim.task_id, outcome, message)
             except Exception:
                 log.exception("reporter failed")
 
-    def _run_handler(self, ctx: TaskContext) -> tuple[Status, str]:
+    def _run_handler(self, ctx: TaskContext) -> tuple[Outcome, Message | None]:
         claim = ctx.claim
         handler = self.handlers.get(claim.type)
         try:
             if handler is None:
-                raise PermanentError(f"This app cannot process tasks of type '{claim.type}'.")
+                raise PermanentError(msg("error.unknown_task_type", type=claim.type))
             result = handler(ctx)
+        except LeaseLost:
+            return self._after_lease_lost(ctx)
         except Cancelled:
             return self._after_cancel(ctx)
         except DiskFull as exc:
@@ -387,25 +408,32 @@ class Runner:
             detail = "".join(traceback.format_exception(exc))
             log.error("handler for %s raised:\n%s", claim.task_id, detail)
             error = TransientError(
-                f"Something unexpected went wrong ({type(exc).__name__}: {exc}).",
-                hint="It will be tried again; if it keeps failing, the task log has details.",
+                msg("error.unexpected", what=f"{type(exc).__name__}: {exc}"[:300]),
+                hint=msg("hint.unexpected"),
                 detail=detail,
             )
             return self._record_failure(claim, error, transient=True)
         except BaseException:
-            self.queue.release(claim, "The worker was interrupted.")
+            self.queue.release(claim, msg("queue.worker_interrupted"))
             raise
         if self.queue.complete(claim, result or {}):
-            return Status.COMPLETED, ""
-        return Status.RUNNING, "Finished, but another worker holds this task now."
+            return Outcome.COMPLETED, None
+        return Outcome.HANDED_OVER, msg("queue.handed_over")
 
     def _record_failure(
-        self, claim: Claim, exc: TransientError | PermanentError, *, transient: bool
-    ) -> tuple[Status, str]:
+        self, claim: Claim, exc: TaskError, *, transient: bool
+    ) -> tuple[Outcome, Message | None]:
         status = self.queue.fail(claim, exc, transient=transient)
-        return (status or Status.RUNNING), exc.human
+        if status is None:
+            return Outcome.LEASE_LOST, msg("outcome.lease_lost")
+        said = msg("outcome.failed", message=exc.message, hint=exc.hint)
+        return (Outcome.RETRY if status is Status.PENDING else Outcome.FAILED), said
 
-    def _after_cancel(self, ctx: TaskContext) -> tuple[Status, str]:
+    def _after_lease_lost(self, ctx: TaskContext) -> tuple[Outcome, Message | None]:
+        self.queue.log(ctx.task_id, msg("queue.lease_lost"), level="warning")
+        return Outcome.LEASE_LOST, msg("outcome.lease_lost")
+
+    def _after_cancel(self, ctx: TaskContext) -> tuple[Outcome, Message | None]:
         reason = ctx.stop_reason
         if reason is None:  # the handler stopped on its own: ask the database why
             info = self.queue.get_task(ctx.task_id)
@@ -414,30 +442,31 @@ class Runner:
                 else StopReason.SHUTDOWN
             )
         if reason is StopReason.CANCEL:
-            self.queue.acknowledge_cancel(ctx.claim)
-            return Status.CANCELLED, "Cancelled."
+            if self.queue.acknowledge_cancel(ctx.claim):
+                return Outcome.CANCELLED, msg("outcome.cancelled")
+            return self._after_lease_lost(ctx)
         if reason is StopReason.SHUTDOWN:
-            self.queue.release(ctx.claim)
-            return Status.PENDING, "Paused; it will resume."
-        self.queue.log(ctx.task_id, "This worker lost its lease; another worker continues.",
-                       level="warning")
-        return Status.RUNNING, "Another worker continues this task."
+            if self.queue.release(ctx.claim):
+                return Outcome.PAUSED, msg("outcome.paused")
+            return self._after_lease_lost(ctx)
+        return self._after_lease_lost(ctx)
 
-    def _pause_for_disk(self, claim: Claim, exc: BaseException) -> tuple[Status, str]:
-        message = (
-            "The disk is full, so processing is paused. Free some space; work resumes "
-            f"by itself within {self.disk_full_pause:.0f} seconds."
-        )
+    def _pause_for_disk(
+        self, claim: Claim, exc: BaseException
+    ) -> tuple[Outcome, Message | None]:
+        free = _free_bytes(self.disk_path)
+        message = msg("queue.paused_disk_full", free=free)
         self.paused_reason = message
         self._paused_until = time.monotonic() + self.disk_full_pause
         try:
-            self.queue.release(claim, "The disk is full.")
-            self.queue.log(claim.task_id, f"{message} ({exc})", level="error")
+            self.queue.release(claim, msg("queue.disk_full_released"))
+            self.queue.log(claim.task_id, message, level="error")
+            self.queue.log(claim.task_id, f"{type(exc).__name__}: {exc}", level="debug")
         except Exception as error:  # no room even for that: give it back once there is
             log.warning("could not record the disk-full pause yet: %s", error)
             with self._active_lock:
                 self._unreleased.append(claim)
-        return Status.PENDING, message
+        return Outcome.DISK_FULL, message
 
     def _release_leftovers(self) -> None:
         """Give back tasks whose release failed on a full disk (before claiming more)."""
@@ -445,8 +474,17 @@ class Runner:
             leftovers, self._unreleased = self._unreleased, []
         for claim in leftovers:
             try:
-                self.queue.release(claim, "The disk is full.")
+                self.queue.release(claim, msg("queue.disk_full_released"))
             except Exception as error:
                 log.warning("still cannot release %s: %s", claim.task_id, error)
                 with self._active_lock:
                     self._unreleased.append(claim)
+
+
+def _free_bytes(path: str | None) -> int:
+    if not path:
+        return 0
+    try:
+        return int(shutil.disk_usage(path).free)
+    except OSError:
+        return 0

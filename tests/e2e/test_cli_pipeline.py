@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SHARED_CORPUS
+from tests.conftest import CORPUS, REPO
 from tests.e2e.conftest import CliRunner
 
 pytestmark = pytest.mark.slow
@@ -31,7 +31,7 @@ def offline_settings(data_dir: Path, **extra: object) -> None:
 
 def test_process_then_show_and_export(cli: CliRunner, data_dir: Path, tmp_path: Path) -> None:
     offline_settings(data_dir)
-    done = cli("process", str(SHARED_CORPUS / "jfk.flac"), "--json", timeout=300)
+    done = cli("process", str(CORPUS / "jfk.flac"), "--json", timeout=300)
     assert done.code == 0, done.stderr
     body = done.json
     assert body["success"] is True
@@ -63,7 +63,7 @@ def test_process_then_show_and_export(cli: CliRunner, data_dir: Path, tmp_path: 
     forced = cli("export", body["taskId"], "--format", "json", "-o", str(out), "--force")
     assert forced.code == 0
     assert cli("show", "task_NOPE", "--json").code == 1
-    estimate = cli("add", str(SHARED_CORPUS / "jfk.flac"), "--json").json["estimatedTime"]
+    estimate = cli("add", str(CORPUS / "jfk.flac"), "--json").json["estimatedTime"]
     assert "per hour of audio on this computer" in estimate  # measured speed now known
 
 

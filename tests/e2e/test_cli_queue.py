@@ -32,6 +32,8 @@ def test_add_json_shape_and_status(cli: CliRunner) -> None:
     assert set(task) >= TASK_KEYS
     assert task["id"] == body["taskId"] and task["status"] == "PENDING"
     assert task["data"]["source"] == "https://example.org/episode.mp3"
+    assert task["data"]["url"] == "https://example.org/episode.mp3"  # the origin API's field
+    assert task["data"]["kind"] == "url"
     assert task["priority"] == 2 and task["result"] is None and task["error"] is None
 
 
@@ -122,3 +124,34 @@ def test_data_dir_from_environment(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["success"] is True
     assert (home / "podcast-desk.db").exists()
+
+
+HOSTILE_TITLE = ("Ep 1\x1b]0;owned\x07\x1b]52;c;cm0gLXJmIH4=\x07\x1b[31m red\x1b[0m"
+                 "\x9b2J\u202e tail")
+
+
+def test_titles_from_the_network_cannot_drive_the_terminal(
+    cli: CliRunner, data_dir: Path
+) -> None:
+    from podcast_desk.app import open_core
+    from podcast_desk.messages import msg
+    from podcast_desk.tasks.errors import PermanentError
+
+    core = open_core(data_dir)
+    task_id = core.queue.add_task("podcast", {"source": "https://e.com/x", "kind": "url"},
+                                  title=HOSTILE_TITLE)
+    claim = core.queue.claim_next("host:1:x/test")
+    assert claim is not None
+    core.queue.fail(claim, PermanentError(msg("download.refused_because",
+                                              reason="\x1b]52;c;ZXZpbA==\x07 nope")),
+                    transient=False)
+    core.close()
+    for args in (("list",), ("status", task_id)):
+        result = cli(*args)
+        assert result.code == 0, result.stderr
+        shown = result.stdout
+        assert "Ep 1" in shown and "red" in shown and "tail" in shown
+        assert not any(c in shown for c in ("\x1b", "\x07", "\x9b", "\u202e")), repr(shown)
+    as_json = cli("status", task_id, "--json")
+    assert "\x1b" not in as_json.stdout and "\x9b" not in as_json.stdout  # escaped as \\u
+    assert as_json.json["task"]["title"] == HOSTILE_TITLE  # JSON keeps the exact text

@@ -20,7 +20,7 @@ import pytest
 from podcast_desk.app import PODCAST, Core, open_core
 from podcast_desk.pipeline.sources import InvalidSource, parse_source
 from podcast_desk.tasks.queue import Status
-from tests.conftest import REPO, SHARED_CORPUS
+from tests.conftest import CORPUS, REPO
 from tests.faults.conftest import closed_port
 from tests.support.http_server import FeedItem, LoopbackServer
 
@@ -88,10 +88,10 @@ def endless() -> Iterator[str]:
 @pytest.fixture
 def core(tmp_path: Path) -> Iterator[Core]:
     c = open_core(tmp_path / "data")
-    c.settings.ollama_host = f"http://127.0.0.1:{closed_port()}"
-    c.settings.network_timeout = 2.0
-    c.settings.max_download_mb = 3
-    c.settings.max_duration_hours = 1.0
+    c.update_settings(ollama_host=f"http://127.0.0.1:{closed_port()}", save=False)
+    c.update_settings(network_timeout=2.0, save=False)
+    c.update_settings(max_download_mb=3, save=False)
+    c.update_settings(max_duration_hours=1.0, save=False)
     yield c
     c.close()
 
@@ -158,7 +158,7 @@ def test_bad_sources_in_the_worker(core: Core, tmp_path: Path, endless: str) -> 
             parsed = parse_source(text)
             ids[name] = core.queue.add_task(
                 PODCAST, {"source": parsed.url or str(parsed.path), "kind": parsed.kind.value})
-        good = core.queue.add_task(PODCAST, {"source": str(SHARED_CORPUS / "jfk.flac"),
+        good = core.queue.add_task(PODCAST, {"source": str(CORPUS / "jfk.flac"),
                                              "kind": "local_file"})
         started = time.monotonic()
         core.runner(poll_interval=0.05).run(until_idle=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from podcast_desk.store.db import BUSY_TIMEOUT_SECONDS
-from tests.conftest import SHARED_CORPUS
+from tests.conftest import CORPUS
 from tests.faults.conftest import add, cli, status, write_settings
 
 pytestmark = pytest.mark.slow
@@ -29,7 +29,7 @@ db.execute("ROLLBACK")
 def test_locked_database_gives_a_plain_error_and_the_worker_survives(tmp_path: Path) -> None:
     data = tmp_path / "data"
     write_settings(data)
-    first = add(data, str(SHARED_CORPUS / "jfk.flac"))
+    first = add(data, str(CORPUS / "jfk.flac"))
     worker = subprocess.Popen(
         [sys.executable, "-m", "podcast_desk", "--data-dir", str(data), "worker"],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
@@ -42,7 +42,7 @@ def test_locked_database_gives_a_plain_error_and_the_worker_survives(tmp_path: P
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
-        refused = cli(data, "add", str(SHARED_CORPUS / "jfk.flac"), "--json",
+        refused = cli(data, "add", str(CORPUS / "jfk.flac"), "--json",
                       timeout=BUSY_TIMEOUT_SECONDS + 60)
         assert refused.returncode == 1
         body = json.loads(refused.stdout)
@@ -54,7 +54,7 @@ def test_locked_database_gives_a_plain_error_and_the_worker_survives(tmp_path: P
         holder.stdin.write("\n")
         holder.stdin.close()
         holder.wait(timeout=30)
-    second = add(data, str(SHARED_CORPUS / "jfk.flac"))
+    second = add(data, str(CORPUS / "jfk.flac"))
     drained = cli(data, "worker", "--until-idle")  # a second worker on the same queue
     assert drained.returncode == 0
     worker.terminate()  # SIGTERM: a clean stop

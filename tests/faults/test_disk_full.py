@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from podcast_desk.app import PODCAST, open_core
-from podcast_desk.tasks.progress import Progress
+from podcast_desk.messages import Message
+from podcast_desk.tasks.progress import Outcome, Progress
 from podcast_desk.tasks.queue import Status
 from tests.conftest import REPO
 from tests.faults.conftest import closed_port
@@ -47,16 +48,17 @@ class FreeSpaceWhenPaused:
     def task_progress(self, progress: Progress) -> None:
         pass
 
-    def task_finished(self, task_id: str, status: str, message: str) -> None:
-        if status == "PENDING" and "disk is full" in message:
-            self.paused_messages.append(message)
+    def task_finished(self, task_id: str, outcome: Outcome, message: Message | None) -> None:
+        text = message.english() if message is not None else ""
+        if outcome.status is Status.PENDING and "disk is full" in text:
+            self.paused_messages.append(text)
             self.ballast.unlink()
             self.freed.set()
 
 
 def test_disk_full_pauses_then_resumes(small_disk: Path) -> None:
     core = open_core(small_disk / "data")
-    core.settings.ollama_host = f"http://127.0.0.1:{closed_port()}"
+    core.update_settings(ollama_host=f"http://127.0.0.1:{closed_port()}", save=False)
     ballast = small_disk / "ballast"
     free = os.statvfs(small_disk).f_bavail * os.statvfs(small_disk).f_frsize
     ballast.write_bytes(b"\0" * (free - 400_000))  # leave ~400 KB: less than the episode
@@ -68,7 +70,7 @@ def test_disk_full_pauses_then_resumes(small_disk: Path) -> None:
         runner = core.runner(reporter, poll_interval=0.05, disk_full_pause=0.5)
         runner.run(until_idle=True)
     assert reporter.freed.is_set(), "the download never hit the full disk"
-    assert "paused" in reporter.paused_messages[0]
+    assert "Paused" in reporter.paused_messages[0]
     info = core.queue.get_task(task_id)
     assert info is not None and info.status is Status.COMPLETED, info and info.error
     assert info.attempts == 1  # the pause spent no attempt

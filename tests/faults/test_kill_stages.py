@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SHARED_CORPUS
+from tests.conftest import CORPUS, REPO
 from tests.faults.conftest import add, cli, write_settings
 from tests.support.http_server import FeedItem, LoopbackServer
 
@@ -62,7 +62,7 @@ def test_kill_9_at_random_points_across_all_stages(tmp_path: Path) -> None:
         server.add("/media/topics.mp3", (SPEECH / "topics.mp3").read_bytes(), "audio/mpeg",
                    drip=(32_768, 0.05))
         server.add("/media/short.m4a", (SPEECH / "short.m4a").read_bytes(), "audio/mp4")
-        server.add("/media/jfk.flac", (SHARED_CORPUS / "jfk.flac").read_bytes(), "audio/flac")
+        server.add("/media/jfk.flac", (CORPUS / "jfk.flac").read_bytes(), "audio/flac")
         server.add_audio_page("/episode", "/media/short.m4a", title="Tea")
         server.add_feed("/show.xml", title="Show", items=[
             FeedItem(title="JFK", guid="jfk", pub_date=1_700_000_000.0,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED_CORPUS
+from tests.conftest import CORPUS
 from tests.faults.conftest import add, cli, status, write_settings
 from tests.support.ollama_stub import OllamaStub
 
@@ -21,7 +21,7 @@ def test_a_broken_ollama_falls_back_to_the_offline_summary(tmp_path: Path, mode:
     data = tmp_path / "data"
     with OllamaStub(mode=mode, models=["llama3.2:latest"]) as stub:
         write_settings(data, ollama_host=stub.url, ollama_timeout=2.0)
-        task_id = add(data, str(SHARED_CORPUS / "jfk.flac"))
+        task_id = add(data, str(CORPUS / "jfk.flac"))
         worker = cli(data, "worker", "--until-idle", timeout=180)
         assert worker.returncode == 0, worker.stderr
         assert stub.requests, "the worker never asked the stub"
@@ -37,7 +37,7 @@ def test_a_working_ollama_is_used(tmp_path: Path) -> None:
     data = tmp_path / "data"
     with OllamaStub(mode="normal", models=["llama3.2:latest"]) as stub:
         write_settings(data, ollama_host=stub.url, ollama_timeout=10.0)
-        task_id = add(data, str(SHARED_CORPUS / "jfk.flac"))
+        task_id = add(data, str(CORPUS / "jfk.flac"))
         assert cli(data, "worker", "--until-idle", timeout=180).returncode == 0
         chats = stub.chat_requests()
     assert status(data, task_id)["status"] == "COMPLETED"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SHARED_CORPUS
+from tests.conftest import CORPUS
 from tests.faults.conftest import add, cli, status, write_settings
 
 pytestmark = pytest.mark.slow
@@ -17,7 +17,7 @@ def test_damaged_settings_file_falls_back_to_defaults_and_says_so(tmp_path: Path
     data = tmp_path / "data"
     data.mkdir()
     (data / "settings.json").write_text('{"model": "bundled", "concurrency": ')  # cut short
-    task_id = add(data, str(SHARED_CORPUS / "jfk.flac"))
+    task_id = add(data, str(CORPUS / "jfk.flac"))
     worker = cli(data, "worker", "--until-idle")
     assert worker.returncode == 0, worker.stderr
     assert "settings file" in worker.stderr and "damaged" in worker.stderr
@@ -28,7 +28,7 @@ def test_damaged_settings_file_falls_back_to_defaults_and_says_so(tmp_path: Path
 def test_wrongly_typed_settings_keep_their_defaults(tmp_path: Path) -> None:
     data = tmp_path / "data"
     write_settings(data, concurrency="many", beam_size=True, slice_seconds=120)
-    task_id = add(data, str(SHARED_CORPUS / "jfk.flac"))
+    task_id = add(data, str(CORPUS / "jfk.flac"))
     assert cli(data, "worker", "--until-idle").returncode == 0
     assert status(data, task_id)["status"] == "COMPLETED"
 
@@ -36,7 +36,7 @@ def test_wrongly_typed_settings_keep_their_defaults(tmp_path: Path) -> None:
 def test_missing_model_folder_fails_the_task_plainly(tmp_path: Path) -> None:
     data = tmp_path / "data"
     write_settings(data, model=str(tmp_path / "no-such-model"))
-    task_id = add(data, str(SHARED_CORPUS / "jfk.flac"))
+    task_id = add(data, str(CORPUS / "jfk.flac"))
     worker = cli(data, "worker", "--until-idle")
     assert worker.returncode == 0
     task = status(data, task_id)
@@ -54,7 +54,7 @@ def test_damaged_model_folder_fails_the_task_plainly(tmp_path: Path) -> None:
     (model / "model.bin").write_bytes(b"\x00garbage" * 1000)
     data = tmp_path / "data"
     write_settings(data, model=str(model))
-    task_id = add(data, str(SHARED_CORPUS / "jfk.flac"))
+    task_id = add(data, str(CORPUS / "jfk.flac"))
     assert cli(data, "worker", "--until-idle").returncode == 0
     task = status(data, task_id)
     assert task["status"] == "FAILED"
@@ -69,7 +69,7 @@ def test_damaged_model_folder_fails_the_task_plainly(tmp_path: Path) -> None:
 def test_model_name_that_cannot_be_downloaded_fails_fast(tmp_path: Path) -> None:
     data = tmp_path / "data"
     write_settings(data, model="small")
-    task_id = add(data, str(SHARED_CORPUS / "jfk.flac"))
+    task_id = add(data, str(CORPUS / "jfk.flac"))
     assert cli(data, "worker", "--until-idle", timeout=120).returncode == 0
     task = status(data, task_id)
     assert task["status"] == "FAILED"

@@ -14,6 +14,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from podcast_desk.app import Core, open_core
+from podcast_desk.messages import msg
 from podcast_desk.tasks.runner import TaskContext
 
 WindowFactory = Callable[..., Any]
@@ -48,8 +49,8 @@ def closed_port() -> int:
 def core(tmp_path: Path) -> Iterator[Core]:
     """A real core (SQLite file, settings) in ``tmp_path/data``; no Ollama, offline summaries."""
     c = open_core(tmp_path / "data")
-    c.settings.summary_engine = "offline"
-    c.settings.ollama_host = f"http://127.0.0.1:{closed_port()}"
+    c.update_settings(summary_engine="offline", save=False)
+    c.update_settings(ollama_host=f"http://127.0.0.1:{closed_port()}", save=False)
     yield c
     c.close()
 
@@ -103,7 +104,7 @@ def gated_handler(gate: threading.Event, *, title: str = "A fake episode",
 
             def report(i: int = i) -> None:
                 ctx.report("transcribe", 20 + i * 0.72,
-                           f"Transcribing {i // 60}:{i % 60:02d} / 1:40",
+                           msg("progress.transcribing", done=float(i), total=100.0),
                            stage_done=i, stage_total=100, eta=float(100 - i))
 
             report()

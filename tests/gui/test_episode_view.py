@@ -26,7 +26,7 @@ from podcast_desk.gui.transcript_model import TranscriptModel
 from podcast_desk.library.episodes import episode_json
 from podcast_desk.store.models import Episode, Segment, TaskEvent
 
-JFK = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "jfk.flac"
+JFK = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "jfk.flac"
 WAIT = 10_000
 
 # QtMultimedia's ffmpeg backend complains about missing VA-API/PulseAudio/sound devices on a
@@ -468,8 +468,8 @@ def test_export_dialog_suggests_the_library_file_name(
     assert view.ask_export_path("srt") is None
     QTimer.singleShot(0, lambda: answer(True))
     target = view.ask_export_path("vtt")
-    assert target == ExportTarget(str(tmp_path / "Ask not  part 1 2.vtt"), replace=False)
-    assert seen[0] == ([str(tmp_path / "Ask not  part 1 2.srt")],
+    assert target == ExportTarget(str(tmp_path / "Ask not part 1 2.vtt"), replace=False)
+    assert seen[0] == ([str(tmp_path / "Ask not part 1 2.srt")],
                        ["SubRip subtitles (*.srt)"], "srt")
 
 
@@ -549,7 +549,7 @@ def test_show_moment_opens_the_transcript_there(qtbot: Any, core: Core) -> None:
 
 @quiet
 def test_real_processed_episode(qtbot: Any, core: Core) -> None:
-    core.settings.summary_engine = "offline"
+    core.update_settings(summary_engine="offline", save=False)
     task_id = core.queue.add_task("podcast", {"source": str(JFK), "kind": "local_file"})
     core.runner(poll_interval=0.05).run(until_idle=True)
     episode = Episode.get(Episode.task == task_id)

@@ -95,7 +95,7 @@ def test_search_and_subscriptions_follow_the_language(
 
 def test_the_window_opens_in_the_configured_language(
         make_window: WindowFactory, core: Core) -> None:
-    core.settings.ui_language = CHINESE
+    core.update_settings(ui_language=CHINESE, save=False)
     window = make_window()
     assert window.add_button.text() == "添加"
     assert window.language_actions[CHINESE].isChecked()

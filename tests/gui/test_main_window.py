@@ -18,10 +18,10 @@ from podcast_desk.app import PODCAST, Core
 from podcast_desk.gui.task_model import Column, TaskFilter
 from podcast_desk.store.models import Episode
 from podcast_desk.tasks.queue import Status
-from tests.conftest import SHARED_CORPUS
+from tests.conftest import CORPUS
 from tests.gui.conftest import WindowFactory, gated_handler
 
-JFK = SHARED_CORPUS / "jfk.flac"
+JFK = CORPUS / "jfk.flac"
 
 
 def tasks(core: Core) -> list[Any]:
@@ -53,7 +53,8 @@ def test_a_typed_link_is_queued_like_the_cli_does(
     task_id = added.args[0]
     info = core.queue.get_task(task_id)
     assert info is not None and info.type == PODCAST
-    assert info.data == {"source": "https://example.com/ep1.mp3", "kind": "url"}
+    assert info.data == {"source": "https://example.com/ep1.mp3", "kind": "url",
+                         "url": "https://example.com/ep1.mp3"}
     assert window.source_edit.text() == ""
     qtbot.waitUntil(lambda: shown(window, task_id), timeout=5000)
     row = window.model.row_of(task_id)
@@ -85,7 +86,8 @@ def test_dropped_files_and_links_are_queued(
     qtbot.waitUntil(lambda: len(tasks(core)) == 2, timeout=5000)
     datas = sorted((t.data for t in tasks(core)), key=lambda d: d["kind"])
     assert datas == [{"source": str(JFK), "kind": "local_file"},
-                     {"source": "https://example.com/dropped.mp3", "kind": "url"}]
+                     {"source": "https://example.com/dropped.mp3", "kind": "url",
+                      "url": "https://example.com/dropped.mp3"}]
     text = QMimeData()
     text.setText("https://example.com/as-text.mp3")
     with qtbot.waitSignal(window.task_added, timeout=5000):
@@ -211,7 +213,7 @@ def test_remove_deletes_downloaded_audio_but_never_the_users_files(
     window.select_task(downloaded_task)
     window.act_remove.trigger()
     qtbot.waitUntil(lambda: core.queue.get_task(downloaded_task) is None, timeout=5000)
-    assert "The downloaded audio (2.0 KB) will be deleted." in questions[0]
+    assert "The downloaded audio (2 KB) will be deleted." in questions[0]
     assert not audio.exists() and not partial.exists()
 
     window.select_task(own_task)

@@ -10,7 +10,7 @@ from PySide6.QtMultimedia import QMediaPlayer
 
 from podcast_desk.gui.player import SPEEDS, PlayerBar
 
-JFK = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "jfk.flac"
+JFK = Path(__file__).resolve().parents[1] / "fixtures" / "corpus" / "jfk.flac"
 WAIT = 10_000
 
 # See test_episode_view.py: headless QtMultimedia noise, as a function mark on purpose.

@@ -41,9 +41,9 @@ def ok_button(dialog: SettingsDialog) -> Any:
 
 
 def test_shows_the_current_settings(qtbot: Any, core: Core) -> None:
-    core.settings.beam_size = 1
-    core.settings.concurrency = 2
-    core.settings.ui_language = "zh_CN"
+    core.update_settings(beam_size=1, save=False)
+    core.update_settings(concurrency=2, save=False)
+    core.update_settings(ui_language="zh_CN", save=False)
     dialog = open_dialog(qtbot, core)
     assert dialog.model_combo.currentText() == "Bundled offline English (tiny.en)"
     assert dialog.quality_combo.currentText() == "Fast"
@@ -106,7 +106,7 @@ def test_publisher_transcripts_and_feed_checks_persist(qtbot: Any, core: Core) -
     assert not again.publisher_check.isChecked()
     assert again.feed_check_spin.value() == 15
     # a value the spin box cannot show exactly is kept unless it is edited
-    core.settings.feed_check_minutes = 0.5
+    core.update_settings(feed_check_minutes=0.5, save=False)
     odd = open_dialog(qtbot, core)
     assert odd.feed_check_spin.value() == 1
     assert odd.settings().feed_check_minutes == 0.5
@@ -168,7 +168,7 @@ def test_normalized_host(typed: str, expected: str | None) -> None:
 
 def test_lists_the_models_of_a_running_ollama(qtbot: Any, core: Core) -> None:
     with OllamaStub(models=["llama3.2:latest", "qwen2.5:7b"]) as stub:
-        core.settings.ollama_host = stub.url
+        core.update_settings(ollama_host=stub.url, save=False)
         dialog = SettingsDialog(core)
         qtbot.addWidget(dialog)
         with qtbot.waitSignal(dialog.ollama_checked, timeout=WAIT) as checked:
@@ -187,7 +187,7 @@ def test_lists_the_models_of_a_running_ollama(qtbot: Any, core: Core) -> None:
 
 def test_a_model_the_server_lacks_is_pointed_out(qtbot: Any, core: Core) -> None:
     with OllamaStub(mode="model_missing") as stub:
-        core.settings.ollama_host = stub.url
+        core.update_settings(ollama_host=stub.url, save=False)
         dialog = SettingsDialog(core)
         qtbot.addWidget(dialog)
         with qtbot.waitSignal(dialog.ollama_checked, timeout=WAIT):
@@ -197,7 +197,7 @@ def test_a_model_the_server_lacks_is_pointed_out(qtbot: Any, core: Core) -> None
 
 def test_not_running_state_and_refresh(qtbot: Any, core: Core) -> None:
     port = free_port()
-    core.settings.ollama_host = f"http://127.0.0.1:{port}"
+    core.update_settings(ollama_host=f"http://127.0.0.1:{port}", save=False)
     dialog = SettingsDialog(core)
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.ollama_checked, timeout=WAIT) as checked:
@@ -267,8 +267,8 @@ def test_bundled_model_warns_about_other_languages(qtbot: Any, core: Core) -> No
 
 
 def test_unlisted_values_are_kept(qtbot: Any, core: Core) -> None:
-    core.settings.model = "Systran/faster-whisper-small.en"
-    core.settings.beam_size = 3
+    core.update_settings(model="Systran/faster-whisper-small.en", save=False)
+    core.update_settings(beam_size=3, save=False)
     dialog = open_dialog(qtbot, core)
     assert dialog.model_combo.currentText() == "Systran/faster-whisper-small.en"
     assert dialog.quality_combo.currentText() == "Custom (beam 3)"
@@ -276,8 +276,8 @@ def test_unlisted_values_are_kept(qtbot: Any, core: Core) -> None:
 
 
 def test_restore_defaults(qtbot: Any, core: Core) -> None:
-    core.settings.concurrency = 4
-    core.settings.keep_audio = False
+    core.update_settings(concurrency=4, save=False)
+    core.update_settings(keep_audio=False, save=False)
     dialog = open_dialog(qtbot, core)
     with qtbot.waitSignal(dialog.ollama_checked, timeout=WAIT):  # it looks at the default host
         dialog.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).click()

@@ -39,7 +39,7 @@ def server() -> Iterator[LoopbackServer]:
 
 @pytest.fixture
 def pane(qtbot: Any, core: Core) -> SubscriptionsPane:
-    core.settings.network_timeout = 5.0
+    core.update_settings(network_timeout=5.0, save=False)
     widget = SubscriptionsPane(core, refresh_ms=100)
     widget.ask = lambda *_: True  # type: ignore[method-assign]
     qtbot.addWidget(widget)
@@ -222,7 +222,7 @@ def test_the_window_checks_feeds_while_processing_and_stops_on_pause(
     gate = threading.Event()
     gate.set()
     core.extra_handlers[PODCAST] = gated_handler(gate)
-    core.settings.network_timeout = 5.0
+    core.update_settings(network_timeout=5.0, save=False)
     server.add_feed("/show.xml", title="Loopback Show", items=[item(1)])
     core.subscriptions().subscribe(server.url("/show.xml"))  # due now, not checked yet
     window = make_window(processing=True)

@@ -21,6 +21,7 @@ from podcast_desk.gui.task_model import (
     read_all,
 )
 from podcast_desk.gui.worker import BackgroundCalls
+from podcast_desk.messages import msg
 from podcast_desk.tasks.progress import Progress
 
 
@@ -111,7 +112,8 @@ def test_older_database_rows_never_overwrite_newer_ones(model: TaskTableModel) -
 def test_live_progress_wins_over_the_database_while_fresh(
         clock: Clock, model: TaskTableModel) -> None:
     model.replace_all([row(1, "RUNNING", stage="transcribe", progress=30.0)])
-    model.apply_progress(Progress("task_000001", "transcribe", 60.0, "Transcribing 1:00 / 2:00",
+    model.apply_progress(Progress("task_000001", "transcribe", 60.0,
+                                  msg("progress.transcribing", done=60.0, total=120.0),
                                   "Live title", 60.0, 120.0, eta=90.0))
     assert model.index(0, Column.TITLE).data() == "Live title"
     assert model.index(0, Column.ETA).data() == "2 min"

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 
 from podcast_desk.app import PODCAST, Core
 from podcast_desk.gui.tray import Tray
+from podcast_desk.messages import plain
 from podcast_desk.tasks.queue import Status
 from tests.gui.conftest import WindowFactory, gated_handler
 
@@ -71,7 +72,7 @@ def test_a_failed_episode_is_notified(qtbot: Any, make_window: WindowFactory,
     from podcast_desk.tasks.errors import PermanentError
 
     def failing(_ctx: Any) -> dict[str, Any]:
-        raise PermanentError("That file holds no audio.", hint="Pick an audio file.")
+        raise PermanentError(plain("That file holds no audio."), hint=plain("Pick an audio file."))
 
     core.extra_handlers[PODCAST] = failing
     window = make_window(tray=True, processing=True)

@@ -54,7 +54,7 @@ class Restartable:
         if self.core is not None:
             self.core.close()
         self.core = open_core(self.data_dir)
-        self.core.settings.network_timeout = 5.0
+        self.core.update_settings(network_timeout=5.0, save=False)
         return self.core.subscriptions(clock=self.clock)
 
     def close(self) -> None:

@@ -15,7 +15,7 @@ from podcast_desk.tasks.errors import PermanentError
 
 REPO = Path(__file__).resolve().parents[2]
 SPEECH = REPO / "tests" / "fixtures" / "speech"
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = REPO / "tests" / "fixtures" / "corpus"  # copies of ../shared/corpus (README)
 TOPICS = SPEECH / "topics.mp3"
 SHORT = SPEECH / "short.m4a"
 JFK = CORPUS / "jfk.flac"
@@ -70,7 +70,7 @@ def test_probe_describes_m4a_and_flac() -> None:
 def test_probe_missing_file(tmp_path: Path) -> None:
     with pytest.raises(PermanentError, match="missing") as err:
         probe(tmp_path / "gone.mp3")
-    assert err.value.hint
+    assert err.value.hint.english()
 
 
 def test_probe_empty_file(tmp_path: Path) -> None:
@@ -78,7 +78,7 @@ def test_probe_empty_file(tmp_path: Path) -> None:
     path.write_bytes(b"")
     with pytest.raises(PermanentError, match="The downloaded file is empty") as err:
         probe(path)
-    assert err.value.hint and err.value.detail
+    assert err.value.hint.english() and err.value.detail
 
 
 def test_probe_random_bytes_named_mp3(tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_probe_html_page_named_mp3(tmp_path: Path) -> None:
     )
     with pytest.raises(PermanentError, match="not audio or video we can read") as err:
         probe(path)
-    assert "web page" in err.value.hint
+    assert "web page" in err.value.hint.english()
     assert "<!DOCTYPE" in err.value.detail
 
 

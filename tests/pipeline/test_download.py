@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from podcast_desk.messages import plain
 from podcast_desk.pipeline.download import (
     DownloadProgress,
     classify_error,
@@ -22,7 +23,7 @@ from podcast_desk.pipeline.download import (
 from podcast_desk.tasks.errors import Cancelled, PermanentError, TransientError
 from tests.support.http_server import LoopbackServer, silent_wav
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "corpus"
 NO_MEDIA = "That page has no audio or video we can download."
 
 
@@ -298,7 +299,7 @@ def test_cut_connection_then_resume_in_later_calls(
     else:
         pytest.fail("the download never completed")
     assert len(errors) >= 2
-    assert all(e.message.startswith("Could not connect") for e in errors)
+    assert all(e.message.english().startswith("Could not connect") for e in errors)
     assert sizes == sorted(set(sizes))  # grows every time
     assert 0 < sizes[0] <= 400_000
     ranges = [r.range for r in server.range_requests("/jfk.flac")]
@@ -324,7 +325,8 @@ def test_size_limit_while_downloading(server: LoopbackServer, jfk: bytes, tmp_pa
     server.add("/jfk.flac", jfk)
     with pytest.raises(PermanentError) as info:
         download_audio(server.url("/jfk.flac"), tmp_path / "ep", max_bytes=500_000)
-    assert info.value.message == "The audio is larger than the 488 KB limit set in Settings."
+    assert info.value.message.english() == (
+        "The audio is larger than the 488.3 KB limit set in Settings.")
     assert list(tmp_path.iterdir()) == []  # no .part kept: it could never finish
 
 
@@ -332,7 +334,8 @@ def test_size_limit_from_metadata(server: LoopbackServer, tmp_path: Path) -> Non
     _json_ld_page(server, "/talk", contentSize=str(3 * 1024**3))
     with pytest.raises(PermanentError) as info:
         download_audio(server.url("/talk"), tmp_path / "ep", max_bytes=2 * 1024**3)
-    assert info.value.message == "The audio is larger than the 2 GB limit set in Settings."
+    assert info.value.message.english() == (
+        "The audio is larger than the 2 GB limit set in Settings.")
     assert server.requests_for("/media/tone.wav") == []
 
 
@@ -340,8 +343,8 @@ def test_duration_limit_from_metadata(server: LoopbackServer, tmp_path: Path) ->
     _json_ld_page(server, "/talk")
     with pytest.raises(PermanentError) as info:
         download_audio(server.url("/talk"), tmp_path / "ep", max_duration=3600)
-    assert "2:03:00 long" in info.value.message
-    assert "1:00:00 limit" in info.value.message
+    assert "2:03:00 long" in info.value.message.english()
+    assert "1:00:00 limit" in info.value.message.english()
     assert server.requests_for("/media/tone.wav") == []
 
 
@@ -361,8 +364,9 @@ def test_missing_page_is_permanent(server: LoopbackServer, tmp_path: Path, path:
     with pytest.raises(PermanentError) as info:
         download_audio(server.url(path), tmp_path / "ep", timeout=5)
     code = path[1:]
-    assert info.value.message == f"The server said the episode does not exist (HTTP {code})."
-    assert info.value.hint == "Check the link."
+    assert info.value.message.english() == (
+        f"The server said the episode does not exist (HTTP {code}).")
+    assert info.value.hint.english() == "Check the link."
     assert "HTTPError" in info.value.detail
 
 
@@ -370,14 +374,14 @@ def test_missing_media_behind_a_page_is_permanent(server: LoopbackServer, tmp_pa
     server.add_audio_page("/broken", "/404/ep.mp3", media_type="audio/mpeg")
     with pytest.raises(PermanentError) as info:
         download_audio(server.url("/broken"), tmp_path / "ep", timeout=5)
-    assert "(HTTP 404)" in info.value.message
+    assert "(HTTP 404)" in info.value.message.english()
 
 
 def test_page_without_media_is_permanent(server: LoopbackServer, tmp_path: Path) -> None:
     with pytest.raises(PermanentError) as info:
         download_audio(server.url("/no-media"), tmp_path / "ep", timeout=5)
-    assert info.value.message == NO_MEDIA
-    assert info.value.hint == "Check that the link opens a single episode."
+    assert info.value.message.english() == NO_MEDIA
+    assert info.value.hint.english() == "Check that the link opens a single episode."
     assert "Unsupported URL" in info.value.detail
     with pytest.raises(PermanentError, match=NO_MEDIA):
         probe_url(server.url("/no-media"), timeout=5)
@@ -392,20 +396,20 @@ def test_feed_link_is_not_a_single_episode(server: LoopbackServer, tmp_path: Pat
 def test_redirect_loop_is_permanent(server: LoopbackServer, tmp_path: Path) -> None:
     with pytest.raises(PermanentError) as info:
         download_audio(server.url("/redirect-loop"), tmp_path / "ep", timeout=5)
-    assert "keeps redirecting" in info.value.message
+    assert "keeps redirecting" in info.value.message.english()
 
 
 def test_closed_port_is_transient(tmp_path: Path) -> None:
     with pytest.raises(TransientError) as info:
         download_audio(f"http://127.0.0.1:{_closed_port()}/ep.mp3", tmp_path / "ep", timeout=5)
-    assert info.value.message.startswith("Could not connect to the server")
+    assert info.value.message.english().startswith("Could not connect to the server")
     assert "ConnectionRefusedError" in info.value.detail
 
 
 def test_503_is_transient_with_retry_after(server: LoopbackServer, tmp_path: Path) -> None:
     with pytest.raises(TransientError) as info:
         download_audio(server.url("/503"), tmp_path / "ep", timeout=5)
-    assert "(HTTP 503)" in info.value.message
+    assert "(HTTP 503)" in info.value.message.english()
     assert info.value.retry_after == 7
 
 
@@ -414,7 +418,7 @@ def test_stalled_download_times_out(server: LoopbackServer, tmp_path: Path) -> N
     with pytest.raises(TransientError) as info:
         download_audio(server.url("/stall"), tmp_path / "ep", timeout=1, retries=1)
     elapsed = time.monotonic() - started
-    assert info.value.message == "The server did not answer in time."
+    assert info.value.message.english() == "The server did not answer in time."
     assert elapsed < 10
 
 
@@ -429,7 +433,7 @@ def test_probe_errors_are_classified(server: LoopbackServer) -> None:
 
 
 def test_classify_passes_task_errors_through() -> None:
-    error = PermanentError("x")
+    error = PermanentError(plain("x"))
     assert classify_error(error) is error
 
 
@@ -445,7 +449,7 @@ def test_classify_follows_cause_chains() -> None:
         wrapped = DownloadError("ERROR: boom", (type(outer), outer, outer.__traceback__))
     result = classify_error(wrapped)
     assert isinstance(result, TransientError)
-    assert result.message == "The server did not answer in time."
+    assert result.message.english() == "The server did not answer in time."
     assert "TimeoutError" in result.detail
 
 
@@ -481,7 +485,7 @@ def test_classify_text_only_download_errors(text: str, kind: type, start: str) -
 
     result = classify_error(DownloadError(text))
     assert isinstance(result, kind)
-    assert result.message.startswith(start)
+    assert result.message.english().startswith(start)
     assert text in result.detail
 
 
@@ -490,7 +494,7 @@ def test_classify_disk_full_pauses_the_queue() -> None:
 
     result = classify_error(OSError(errno.ENOSPC, "No space left on device"))
     assert isinstance(result, DiskFull)
-    assert result.message == "The disk is full."
+    assert result.message.english() == "The disk is full."
 
 
 def test_classify_expected_extractor_error_is_permanent() -> None:
@@ -499,7 +503,7 @@ def test_classify_expected_extractor_error_is_permanent() -> None:
     inner = ExtractorError("[site] 123: This video is private", expected=True)
     result = classify_error(DownloadError(str(inner), (type(inner), inner, None)))
     assert isinstance(result, PermanentError)
-    assert "This video is private" in result.message
+    assert "This video is private" in result.message.english()
 
 
 def test_classify_unknown_error_is_transient() -> None:

@@ -18,7 +18,7 @@ from podcast_desk.app import PODCAST, Core, open_core
 from podcast_desk.store.models import Episode, Segment
 from podcast_desk.tasks.progress import Progress
 from podcast_desk.tasks.queue import Status, TaskInfo
-from tests.conftest import REPO, SHARED_CORPUS
+from tests.conftest import CORPUS, REPO
 from tests.support.http_server import FeedItem, LoopbackServer
 
 SPEECH = REPO / "tests" / "fixtures" / "speech"
@@ -49,8 +49,9 @@ def server() -> Iterator[LoopbackServer]:
 @pytest.fixture
 def core(tmp_path: Path) -> Iterator[Core]:
     c = open_core(tmp_path / "data")
-    c.settings.ollama_host = f"http://127.0.0.1:{closed_port()}"  # no Ollama: offline summary
-    c.settings.network_timeout = 5.0
+    # no Ollama: offline summary
+    c.update_settings(ollama_host=f"http://127.0.0.1:{closed_port()}", save=False)
+    c.update_settings(network_timeout=5.0, save=False)
     yield c
     c.close()
 
@@ -101,7 +102,7 @@ def assert_summary(episode: Episode) -> dict[str, Any]:
 
 
 def test_direct_audio_link_gives_a_faithful_transcript(core: Core, server: LoopbackServer) -> None:
-    server.add("/jfk.flac", (SHARED_CORPUS / "jfk.flac").read_bytes(), "audio/flac")
+    server.add("/jfk.flac", (CORPUS / "jfk.flac").read_bytes(), "audio/flac")
     task_id = add(core, server.url("/jfk.flac"))
     drain(core)
     info = task(core, task_id)
@@ -110,7 +111,7 @@ def test_direct_audio_link_gives_a_faithful_transcript(core: Core, server: Loopb
     assert episode.duration == pytest.approx(11.0, abs=0.5)
     assert Path(episode.audio_path).is_file() and len(episode.audio_hash) == 64
     text = " ".join(s.text for s in transcript(episode.id))
-    assert wer((SHARED_CORPUS / "jfk.txt").read_text(), text) <= 0.15
+    assert wer((CORPUS / "jfk.txt").read_text(), text) <= 0.15
     assert_summary(episode)
     log = " ".join(e.message for e in core.queue.events(task_id))
     assert "offline summary" in log  # Ollama absent: said so in the log, not an error
@@ -180,7 +181,7 @@ def test_page_with_an_audio_tag(core: Core, server: LoopbackServer) -> None:
 def test_local_file_is_used_in_place_and_never_deleted(core: Core, tmp_path: Path) -> None:
     original = tmp_path / "my talk.m4a"
     original.write_bytes((SPEECH / "short.m4a").read_bytes())
-    core.settings.keep_audio = False
+    core.update_settings(keep_audio=False, save=False)
     task_id = add(core, str(original))
     drain(core)
     info = task(core, task_id)
@@ -208,12 +209,12 @@ class StopAtHalf:
             self.stopped.set()
             self.runner.stop()
 
-    def task_finished(self, task_id: str, status: str, message: str) -> None:
+    def task_finished(self, task_id: str, outcome: Any, message: Any) -> None:
         pass
 
 
 def test_transcription_resumes_from_its_checkpoint(core: Core, tmp_path: Path) -> None:
-    core.settings.slice_seconds = 40.0
+    core.update_settings(slice_seconds=40.0, save=False)
     audio = tmp_path / "topics.mp3"
     audio.write_bytes((SPEECH / "topics.mp3").read_bytes())
     task_id = add(core, str(audio))
@@ -271,9 +272,9 @@ TRANSIENT = {"closed port", "stall"}
 def test_bad_sources_end_with_a_human_message_and_the_worker_keeps_going(
     core: Core, server: LoopbackServer, tmp_path: Path
 ) -> None:
-    core.settings.network_timeout = 2.0
+    core.update_settings(network_timeout=2.0, save=False)
     bad = {name: add(core, url) for name, url in _bad_sources(server, tmp_path).items()}
-    server.add("/jfk.flac", (SHARED_CORPUS / "jfk.flac").read_bytes(), "audio/flac")
+    server.add("/jfk.flac", (CORPUS / "jfk.flac").read_bytes(), "audio/flac")
     good = add(core, server.url("/jfk.flac"))
     drain(core)
     assert task(core, good).status is Status.COMPLETED

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from podcast_desk.app import PODCAST, Core, open_core
+from podcast_desk.messages import plain
 from podcast_desk.pipeline import publisher_transcript as pt
 from podcast_desk.store.models import Episode, Segment
 from podcast_desk.tasks.errors import PermanentError
@@ -133,8 +134,8 @@ def server() -> Iterator[LoopbackServer]:
 @pytest.fixture
 def core(tmp_path: Path) -> Iterator[Core]:
     c = open_core(tmp_path / "data")
-    c.settings.ollama_host = f"http://127.0.0.1:{closed_port()}"
-    c.settings.network_timeout = 5.0
+    c.update_settings(ollama_host=f"http://127.0.0.1:{closed_port()}", save=False)
+    c.update_settings(network_timeout=5.0, save=False)
     yield c
     c.close()
 
@@ -205,10 +206,10 @@ def test_the_setting_turns_publisher_transcripts_off(
         pass
 
     def transcriber(*args: Any, **kwargs: Any) -> Any:
-        raise Refused("Whisper was asked for, as the setting says.")
+        raise Refused(plain("Whisper was asked for, as the setting says."))
 
     monkeypatch.setattr("podcast_desk.pipeline.transcribe.Transcriber", transcriber)
-    core.settings.use_publisher_transcripts = False
+    core.update_settings(use_publisher_transcripts=False, save=False)
     url = server.url("/show.xml")
     server.add_feed("/show.xml", items=[FeedItem(
         title="Green tea", guid="tea", enclosure_url="/media/short.m4a",

@@ -138,42 +138,42 @@ def test_existing_file_that_looks_like_a_host_is_a_file(
 def test_empty(text: str) -> None:
     with pytest.raises(InvalidSource) as info:
         parse_source(text)
-    assert info.value.message == "Nothing to add: the link is empty."
-    assert info.value.hint
+    assert info.value.message.english() == "Nothing to add: the link is empty."
+    assert info.value.hint.english()
 
 
 @pytest.mark.parametrize("scheme", ["ftp", "mailto", "javascript", "data", "smb", "rtmp"])
 def test_unsupported_scheme_is_named(scheme: str) -> None:
     with pytest.raises(InvalidSource) as info:
         parse_source(f"{scheme}://example.com/x")
-    assert f"“{scheme}:”" in info.value.message
-    assert "not supported" in info.value.message
+    assert f"“{scheme}:”" in info.value.message.english()
+    assert "not supported" in info.value.message.english()
 
 
 def test_missing_absolute_file(tmp_path: Path) -> None:
     missing = tmp_path / "nope.mp3"
     with pytest.raises(InvalidSource) as info:
         parse_source(str(missing))
-    assert info.value.message == f"There is no file at {missing}."
+    assert info.value.message.english() == f"There is no file at {missing}."
 
 
 def test_missing_relative_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InvalidSource) as info:
         parse_source("episode.mp3")  # a file name, not the host "episode.mp3"
-    assert info.value.message == f"There is no file at {tmp_path / 'episode.mp3'}."
+    assert info.value.message.english() == f"There is no file at {tmp_path / 'episode.mp3'}."
 
 
 def test_missing_file_url(tmp_path: Path) -> None:
     with pytest.raises(InvalidSource) as info:
         parse_source((tmp_path / "gone.m4a").as_uri())
-    assert info.value.message.startswith("There is no file at ")
+    assert info.value.message.english().startswith("There is no file at ")
 
 
 def test_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InvalidSource) as info:
         parse_source(str(tmp_path))
-    assert "is a folder, not a file" in info.value.message
+    assert "is a folder, not a file" in info.value.message.english()
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
@@ -182,20 +182,20 @@ def test_special_file_is_refused(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     with pytest.raises(InvalidSource) as info:
         parse_source(str(fifo))
-    assert "not a regular file" in info.value.message
+    assert "not a regular file" in info.value.message.english()
 
 
 def test_file_url_on_another_host_is_refused() -> None:
     with pytest.raises(InvalidSource) as info:
         parse_source("file://server/share/ep.mp3")
-    assert "another computer" in info.value.message
+    assert "another computer" in info.value.message.english()
 
 
 @pytest.mark.parametrize("text", ["http://", "https:///path/only", "http://:80/x", "https:"])
 def test_url_without_host(text: str) -> None:
     with pytest.raises(InvalidSource) as info:
         parse_source(text)
-    assert "no server name" in info.value.message
+    assert "no server name" in info.value.message.english()
 
 
 @pytest.mark.parametrize(
@@ -204,14 +204,14 @@ def test_url_without_host(text: str) -> None:
 def test_url_with_spaces(text: str) -> None:
     with pytest.raises(InvalidSource) as info:
         parse_source(text)
-    assert "spaces" in info.value.message
+    assert "spaces" in info.value.message.english()
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f", "\r"])
 def test_control_characters(char: str) -> None:
     with pytest.raises(InvalidSource) as info:
         parse_source(f"https://example.com/a{char}b")
-    assert "control characters" in info.value.message
+    assert "control characters" in info.value.message.english()
 
 
 def test_too_long() -> None:
@@ -219,7 +219,7 @@ def test_too_long() -> None:
     assert parse_source(ok).url == ok
     with pytest.raises(InvalidSource) as info:
         parse_source(ok + "a")
-    assert "too long" in info.value.message
+    assert "too long" in info.value.message.english()
 
 
 @pytest.mark.parametrize(
@@ -232,10 +232,32 @@ def test_malformed_hosts_and_ports(text: str) -> None:
 
 def test_not_a_link_nor_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    for text in ("hello", "someone@example.com", "two words"):
+    for text in ("hello", "someone@example.com", "two words", "hello world"):
         with pytest.raises(InvalidSource) as info:
             parse_source(text)
-        assert info.value.message.startswith("There is no file at ")
+        assert info.value.message.key == "source.not_text_link"
+        assert info.value.message.english() == (
+            f"“{text}” is neither a web link nor a file on this computer.")
+        assert info.value.hint is not None and "Add files" in info.value.hint.english()
+
+
+def test_a_missing_path_is_still_said_to_be_a_missing_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for text in ("talks/episode.mp3", "notes.m4a"):
+        with pytest.raises(InvalidSource) as info:
+            parse_source(text)
+        assert info.value.message.key == "source.no_file"
+
+
+@pytest.mark.parametrize("name", ["with\ttab.mp3", "with\nnewline.mp3", " leading.mp3"])
+def test_file_names_with_control_characters_are_file_names(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"ID3")
+    source = parse_source(str(path))
+    assert source.kind is SourceKind.LOCAL_FILE
+    assert source.path == path
 
 
 def test_invalid_source_is_a_value_error_with_words() -> None:
@@ -243,7 +265,8 @@ def test_invalid_source_is_a_value_error_with_words() -> None:
         parse_source("")
     error = info.value
     assert isinstance(error, InvalidSource)
-    assert str(error) == f"{error.message} {error.hint}"
+    assert error.hint is not None
+    assert str(error) == f"{error.message.english()} {error.hint.english()}"
 
 
 def test_parsing_imports_no_network_libraries() -> None:

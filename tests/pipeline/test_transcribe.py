@@ -28,7 +28,7 @@ from podcast_desk.tasks.errors import Cancelled, PermanentError
 
 REPO = Path(__file__).resolve().parents[2]
 SPEECH = REPO / "tests" / "fixtures" / "speech"
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = REPO / "tests" / "fixtures" / "corpus"  # copies of ../shared/corpus (README)
 TOPICS = SPEECH / "topics.mp3"
 
 
@@ -94,17 +94,17 @@ def test_missing_model_name_fails_fast(tmp_path: Path, monkeypatch: pytest.Monke
     with pytest.raises(PermanentError) as err:
         resolve_model("small")
     assert time.monotonic() - started < 10
-    assert err.value.message == (
-        "The speech model 'small' is not on this computer and could not be downloaded."
+    assert err.value.message.english() == (
+        "The speech model “small” is not on this computer and could not be downloaded."
     )
-    assert err.value.hint == (
+    assert err.value.hint.english() == (
         "Connect to the internet once, or choose the bundled model in Settings."
     )
     assert err.value.detail
 
 
 def test_unknown_model_name() -> None:
-    with pytest.raises(PermanentError, match="no speech model called 'huge-v9'"):
+    with pytest.raises(PermanentError, match="no speech model called “huge-v9”"):
         resolve_model("huge-v9")
 
 

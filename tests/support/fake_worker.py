@@ -102,6 +102,7 @@ def _valid_prefix(part: Path, chunks: list[bytes]) -> int:
 
 def make_handler(data_dir: Path, work_seconds: float) -> Any:
     """The deterministic handler for tasks of type ``fake`` (see the module docstring)."""
+    from podcast_desk.messages import plain
     from podcast_desk.tasks.runner import TaskContext
 
     def handler(ctx: TaskContext) -> dict[str, Any]:
@@ -129,7 +130,9 @@ def make_handler(data_dir: Path, work_seconds: float) -> Any:
             f.seek(keep)
             for index in range(done, CHUNKS):
                 ctx.check()
-                ctx.report("working", 100.0 * index / CHUNKS, f"step {index + 1} of {CHUNKS}")
+                ctx.report(
+                    "working", 100.0 * index / CHUNKS, plain(f"step {index + 1} of {CHUNKS}")
+                )
                 time.sleep(work_seconds / CHUNKS)  # simulated work
                 f.write(chunks[index])
                 f.flush()

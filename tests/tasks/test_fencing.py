@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 from peewee import SqliteDatabase
 
+from podcast_desk.messages import Message, plain
 from podcast_desk.store.models import Task, TaskEvent, row_dict
 from podcast_desk.tasks.errors import Cancelled, PermanentError, TransientError
-from podcast_desk.tasks.progress import Progress
+from podcast_desk.tasks.progress import Outcome, Progress
 from podcast_desk.tasks.queue import Claim, Status, TaskQueue
 from podcast_desk.tasks.runner import Runner, StopReason, TaskContext
 from tests.conftest import FakeClock
@@ -59,10 +60,14 @@ def zombie_and_fresh(fq: TaskQueue, clock: FakeClock) -> tuple[str, Claim, Claim
 
 ZOMBIE_WRITES: dict[str, Callable[[TaskQueue, Claim], object]] = {
     "complete": lambda q, c: q.complete(c, {"from": "zombie"}),
-    "fail-transient": lambda q, c: q.fail(c, TransientError("zombie hiccup"), transient=True),
-    "fail-permanent": lambda q, c: q.fail(c, PermanentError("zombie says no"), transient=False),
-    "update_progress": lambda q, c: q.update_progress(c, "zombie-stage", 99.0, "zombie"),
-    "release": lambda q, c: q.release(c, "Zombie stopping."),
+    "fail-transient": lambda q, c: q.fail(
+        c, TransientError(plain("zombie hiccup")), transient=True
+    ),
+    "fail-permanent": lambda q, c: q.fail(
+        c, PermanentError(plain("zombie says no")), transient=False
+    ),
+    "update_progress": lambda q, c: q.update_progress(c, "zombie-stage", 99.0, plain("zombie")),
+    "release": lambda q, c: q.release(c, plain("Zombie stopping.")),
     "acknowledge_cancel": lambda q, c: q.acknowledge_cancel(c),
     "heartbeat": lambda q, c: q.heartbeat(c),
 }
@@ -74,7 +79,7 @@ def test_zombie_write_is_refused_and_changes_nothing(
     fq: TaskQueue, clock: FakeClock, action: str
 ) -> None:
     task_id, zombie, fresh = zombie_and_fresh(fq, clock)
-    assert fq.update_progress(fresh, "fresh-stage", 40.0, "fresh detail")
+    assert fq.update_progress(fresh, "fresh-stage", 40.0, plain("fresh detail"))
     clock.advance(1)
     before = snapshot(task_id)
 
@@ -121,9 +126,7 @@ def test_newer_outcome_stands_against_every_later_zombie_write(
     assert snapshot(task_id) == before
 
 
-def test_zombie_stays_fenced_after_the_task_moves_on_again(
-    fq: TaskQueue, clock: FakeClock
-) -> None:
+def test_zombie_stays_fenced_after_the_task_moves_on_again(fq: TaskQueue, clock: FakeClock) -> None:
     """Tokens only grow: an old claim never matches again, even after later claims end."""
     task_id, zombie, fresh = zombie_and_fresh(fq, clock)
     assert fq.release(fresh)
@@ -137,9 +140,7 @@ def test_zombie_stays_fenced_after_the_task_moves_on_again(
     assert info is not None and info.result == {"from": "third"}
 
 
-def test_heartbeat_before_anyone_reclaims_keeps_the_claim(
-    fq: TaskQueue, clock: FakeClock
-) -> None:
+def test_heartbeat_before_anyone_reclaims_keeps_the_claim(fq: TaskQueue, clock: FakeClock) -> None:
     """The control case: an expired lease that nobody took over is still the holder's."""
     task_id = fq.add_task("t", {})
     claim = fq.claim_next(ZOMBIE)
@@ -165,8 +166,9 @@ class Recorder:
     def task_progress(self, progress: Progress) -> None:
         pass
 
-    def task_finished(self, task_id: str, status: str, message: str) -> None:
-        self.finished.append((task_id, status, message))
+    def task_finished(self, task_id: str, outcome: Outcome, message: Message | None) -> None:
+        text = message.english() if message is not None else ""
+        self.finished.append((task_id, str(outcome.status), text))
 
 
 class SteppedHandler:
@@ -186,7 +188,7 @@ class SteppedHandler:
             for step in range(self.steps):
                 assert self.go[step].wait(WAIT), "the test never released this step"
                 ctx.check()
-                ctx.report("work", 100.0 * step / self.steps, f"step {step + 1}")
+                ctx.report("work", 100.0 * step / self.steps, plain(f"step {step + 1}"))
                 self.finished_steps.append(step)
                 self.step_done[step].set()
         except Cancelled as exc:

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from podcast_desk.messages import plain
 from podcast_desk.store.models import Task, TaskEvent
 from podcast_desk.tasks.errors import PermanentError, TransientError
 from podcast_desk.tasks.queue import CRASH_ALLOWANCE, Status, TaskQueue
@@ -59,7 +60,7 @@ def test_claim_skips_tasks_not_yet_due(queue: TaskQueue, clock: FakeClock) -> No
     task_id = queue.add_task("t", {})
     claim = queue.claim_next(OWNER)
     assert claim is not None
-    assert queue.fail(claim, TransientError("net down"), transient=True) is Status.PENDING
+    assert queue.fail(claim, TransientError(plain("net down")), transient=True) is Status.PENDING
     assert queue.claim_next(OWNER) is None  # waiting for its backoff
     info = queue.get_task(task_id)
     assert info is not None
@@ -157,9 +158,7 @@ def test_a_task_that_progresses_between_crashes_is_never_failed_for_them(
     assert info.attempts == 4 * CRASH_ALLOWANCE
 
 
-def test_lost_leases_do_not_use_up_the_retry_budget(
-    queue: TaskQueue, clock: FakeClock
-) -> None:
+def test_lost_leases_do_not_use_up_the_retry_budget(queue: TaskQueue, clock: FakeClock) -> None:
     """max_attempts=3 counts failures: after many crashes one transient error still retries."""
     task_id = queue.add_task("t", {})
     for crash in range(6):
@@ -169,7 +168,9 @@ def test_lost_leases_do_not_use_up_the_retry_budget(
         clock.advance(31)
     claim = queue.claim_next(OWNER)
     assert claim is not None and claim.attempt == 7
-    assert queue.fail(claim, TransientError("Network down."), transient=True) is Status.PENDING
+    assert (
+        queue.fail(claim, TransientError(plain("Network down.")), transient=True) is Status.PENDING
+    )
     info = queue.get_task(task_id)
     assert info is not None and info.error == "Network down."
 
@@ -224,7 +225,7 @@ def test_stale_claim_cannot_fail_or_complete(queue: TaskQueue, clock: FakeClock)
     clock.advance(31)
     fresh = queue.claim_next("other:2:x/w")
     assert fresh is not None
-    assert queue.fail(stale, PermanentError("old news"), transient=False) is None
+    assert queue.fail(stale, PermanentError(plain("old news")), transient=False) is None
     assert queue.complete(stale, {"from": "zombie"}) is False
     assert queue.complete(fresh, {"from": "fresh"}) is True
     info = queue.get_task(task_id)
@@ -241,7 +242,10 @@ def test_transient_failures_back_off_exponentially_then_fail(
     for attempt in (1, 2):
         claim = queue.claim_next(OWNER)
         assert claim is not None and claim.attempt == attempt
-        assert queue.fail(claim, TransientError("Server busy."), transient=True) is Status.PENDING
+        assert (
+            queue.fail(claim, TransientError(plain("Server busy.")), transient=True)
+            is Status.PENDING
+        )
         info = queue.get_task(task_id)
         assert info is not None and info.error == "Server busy."
         delay = info.next_run_at - clock.now
@@ -251,7 +255,7 @@ def test_transient_failures_back_off_exponentially_then_fail(
         clock.advance(delay)
     claim = queue.claim_next(OWNER)
     assert claim is not None and claim.attempt == 3
-    assert queue.fail(claim, TransientError("Server busy."), transient=True) is Status.FAILED
+    assert queue.fail(claim, TransientError(plain("Server busy.")), transient=True) is Status.FAILED
     info = queue.get_task(task_id)
     assert info is not None and info.status is Status.FAILED
     assert info.error == "Server busy. (Gave up after 3 attempts.)"
@@ -263,7 +267,7 @@ def test_backoff_is_capped_and_honours_retry_after(queue: TaskQueue, clock: Fake
     task_id = queue.add_task("t", {}, max_attempts=5)
     claim = queue.claim_next(OWNER)
     assert claim is not None
-    queue.fail(claim, TransientError("429", retry_after=120.0), transient=True)
+    queue.fail(claim, TransientError(plain("429"), retry_after=120.0), transient=True)
     info = queue.get_task(task_id)
     assert info is not None and info.next_run_at - clock.now == pytest.approx(120.0)
 
@@ -273,7 +277,9 @@ def test_permanent_failure_fails_at_once_with_detail_in_the_log(queue: TaskQueue
     task_id = queue.add_task("t", {})
     claim = queue.claim_next(OWNER)
     assert claim is not None
-    error = PermanentError("That link is not a podcast.", hint="Check it.", detail="HTTP 404 /x")
+    error = PermanentError(
+        plain("That link is not a podcast."), hint=plain("Check it."), detail="HTTP 404 /x"
+    )
     assert queue.fail(claim, error, transient=False) is Status.FAILED
     info = queue.get_task(task_id)
     assert info is not None
@@ -330,7 +336,7 @@ def test_retry_requeues_failed_and_cancelled_tasks(queue: TaskQueue) -> None:
     failed = queue.add_task("t", {"keep": True})
     claim = queue.claim_next(OWNER)
     assert claim is not None
-    queue.fail(claim, PermanentError("no"), transient=False)
+    queue.fail(claim, PermanentError(plain("no")), transient=False)
     cancelled = queue.add_task("t", {})
     queue.cancel(cancelled)
     for task_id in (failed, cancelled):
@@ -386,9 +392,9 @@ def test_progress_is_fenced_and_stage_changes_are_logged(
     task_id = queue.add_task("t", {})
     claim = queue.claim_next(OWNER)
     assert claim is not None
-    assert queue.update_progress(claim, "download", 10.0, "1 MB of 10 MB") is True
-    assert queue.update_progress(claim, "download", 20.0, "2 MB of 10 MB") is True
-    assert queue.update_progress(claim, "transcribe", 150.0, "") is True
+    assert queue.update_progress(claim, "download", 10.0, plain("1 MB of 10 MB")) is True
+    assert queue.update_progress(claim, "download", 20.0, plain("2 MB of 10 MB")) is True
+    assert queue.update_progress(claim, "transcribe", 150.0) is True
     info = queue.get_task(task_id)
     assert info is not None and info.stage == "transcribe" and info.progress == 100.0
     assert [e.message for e in queue.events(task_id) if e.kind == "stage"] == [
@@ -404,7 +410,7 @@ def test_every_state_change_is_in_the_task_log(queue: TaskQueue) -> None:
     task_id = queue.add_task("t", {})
     claim = queue.claim_next(OWNER)
     assert claim is not None
-    queue.fail(claim, PermanentError("bad"), transient=False)
+    queue.fail(claim, PermanentError(plain("bad")), transient=False)
     queue.retry(task_id)
     claim = queue.claim_next(OWNER)
     assert claim is not None
@@ -429,12 +435,26 @@ def test_api_shape_uses_iso_times_and_next_retry(queue: TaskQueue, clock: FakeCl
     task_id = queue.add_task("t", {"source": "s"})
     claim = queue.claim_next(OWNER)
     assert claim is not None
-    queue.fail(claim, TransientError("later"), transient=True)
+    queue.fail(claim, TransientError(plain("later")), transient=True)
     info = queue.get_task(task_id)
     assert info is not None
     api = info.to_api(clock.now)
-    for key in ("id", "status", "progress", "data", "result", "error", "createdAt", "updatedAt",
-                "startedAt", "completedAt", "nextRetryAt", "attempts", "stage", "type"):
+    for key in (
+        "id",
+        "status",
+        "progress",
+        "data",
+        "result",
+        "error",
+        "createdAt",
+        "updatedAt",
+        "startedAt",
+        "completedAt",
+        "nextRetryAt",
+        "attempts",
+        "stage",
+        "type",
+    ):
         assert key in api
     assert api["status"] == "PENDING" and api["error"] == "later"
     assert api["createdAt"].endswith("Z") and api["nextRetryAt"] is not None

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 from peewee import SqliteDatabase
 
+from podcast_desk.messages import Message, plain
 from podcast_desk.tasks.errors import Cancelled, PermanentError, TransientError
-from podcast_desk.tasks.progress import Progress
+from podcast_desk.tasks.progress import Outcome, Progress
 from podcast_desk.tasks.queue import Backoff, Status, TaskQueue
 from podcast_desk.tasks.runner import Runner, StopReason, TaskContext
 
@@ -33,9 +34,10 @@ class Recorder:
         with self.lock:
             self.progress.append(progress)
 
-    def task_finished(self, task_id: str, status: str, message: str) -> None:
+    def task_finished(self, task_id: str, outcome: Outcome, message: Message | None) -> None:
+        text = message.english() if message is not None else ""
         with self.lock:
-            self.finished.append((task_id, status, message))
+            self.finished.append((task_id, str(outcome.status), text))
 
 
 @pytest.fixture
@@ -48,12 +50,12 @@ def test_outcomes_are_recorded_by_exception_type(live_queue: TaskQueue) -> None:
     def handler(ctx: TaskContext) -> dict[str, Any]:
         kind = ctx.data["kind"]
         if kind == "ok":
-            ctx.report("work", 50.0, "halfway")
+            ctx.report("work", 50.0, plain("halfway"))
             return {"value": 1}
         if kind == "transient":
-            raise TransientError("The server is busy.", detail="HTTP 503")
+            raise TransientError(plain("The server is busy."), detail="HTTP 503")
         if kind == "permanent":
-            raise PermanentError("That is not audio.", hint="Check the link.")
+            raise PermanentError(plain("That is not audio."), hint=plain("Check the link."))
         raise ZeroDivisionError("boom")
 
     ids = {k: live_queue.add_task("h", {"kind": k}) for k in
@@ -189,7 +191,7 @@ def test_until_idle_leaves_later_retries_queued(live_queue: TaskQueue) -> None:
 
     def handler(ctx: TaskContext) -> dict[str, Any]:
         calls.append(ctx.task_id)
-        raise TransientError("Try later.")
+        raise TransientError(plain("Try later."))
 
     task_id = live_queue.add_task("h", {})
     done = threading.Event()
@@ -251,4 +253,4 @@ def test_disk_full_pauses_instead_of_failing(live_queue: TaskQueue) -> None:
     runner.run_once()
     info = live_queue.get_task(task_id)
     assert info is not None and info.status is Status.PENDING and info.attempts == 0
-    assert runner.paused_reason is not None and "disk is full" in runner.paused_reason
+    assert runner.paused_reason is not None and "disk is full" in runner.paused_reason.english()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from podcast_desk.messages import Message, msg
 from podcast_desk.pipeline.summarize.extractive import summarize_extractive
 from podcast_desk.pipeline.summarize.model import Summary
 from podcast_desk.pipeline.summarize.ollama import OllamaSummarizer, OllamaUnavailable
@@ -15,7 +16,7 @@ DEFAULT_OLLAMA_HOST = "http://127.0.0.1:11434"
 DEFAULT_OLLAMA_MODEL = "llama3.2"
 
 
-def _ignore(level: str, message: str) -> None:
+def _ignore(level: str, message: Message | str) -> None:
     """The default ``log``: drop the line."""
 
 
@@ -33,14 +34,15 @@ def summarize(
     ollama_model: str = DEFAULT_OLLAMA_MODEL,
     ollama_timeout: float = 120.0,
     num_ctx: int = 8192,
-    log: Callable[[str, str], None] = _ignore,
+    log: Callable[[str, Message | str], None] = _ignore,
     should_stop: Callable[[], bool] = _never,
 ) -> Summary:
     """Summarize a transcript; Ollama being down or broken is never a failure.
 
     ``engine`` "offline" uses the extractive summary; "auto" and "ollama" try Ollama first and,
     when it is not running, lacks the model, times out or answers nonsense, log a warning
-    through ``log(level, message)`` and use the extractive summary instead. ``should_stop``
+    through ``log(level, message)`` (a Message, or plain technical text) and use the
+    extractive summary instead. ``should_stop``
     is checked between steps; when it answers True this raises ``Cancelled``.
     """
     if engine not in ENGINES:
@@ -55,11 +57,11 @@ def summarize(
                 ollama.check()
                 summary = ollama.summarize(segments, language, should_stop)
         except OllamaUnavailable as exc:
-            log("warning", f"{exc.reason}; used the offline summary instead. {exc.hint}".strip())
+            log("warning", msg("log.summary_fallback", reason=exc.reason, hint=exc.hint))
             if exc.detail:
                 log("debug", f"Ollama: {exc.detail}")
         else:
-            log("info", f"Summarized with Ollama ({ollama_model}).")
+            log("info", msg("log.summarized_with", engine=f"Ollama ({ollama_model})"))
             return summary
         if should_stop():
             raise Cancelled()

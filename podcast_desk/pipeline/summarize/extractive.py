@@ -23,6 +23,7 @@ from podcast_desk.pipeline.summarize.model import (
     resolve_language,
 )
 from podcast_desk.pipeline.transcript import TranscriptSegment
+from podcast_desk.text import CJK_LETTER
 
 if TYPE_CHECKING:
     import numpy as np
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 Vector = dict[str, float]
 
-_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_CHAR = CJK_LETTER
 _LETTER = re.compile(r"[^\W\d_]")
 _LATIN_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W\d_]+)*")
 _TERMINAL = re.compile(r"[.!?。！？…][\"'”’」』)\]]*\s*$")

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from podcast_desk.text import is_cjk_text
+
+__all__ = ["SUMMARY_SCHEMA", "Chapter", "Summary", "TimedText", "is_cjk_text",
+           "resolve_language"]
+
 EXTRACTIVE_ENGINE = "extractive"
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,14 +125,6 @@ SUMMARY_SCHEMA: dict[str, Any] = {
     "required": ["tldr", "keyPoints", "chapters", "keywords", "quotes"],
 }
 """JSON schema for Ollama's ``format=``: the summary without ``engine`` and ``language``."""
-
-
-def is_cjk_text(text: str) -> bool:
-    """True when most letters in ``text`` are Chinese or Japanese characters."""
-    letters = _LETTER.findall(text[:20000])
-    if not letters:
-        return False
-    return sum(1 for ch in letters if _CJK.match(ch)) / len(letters) > 0.3
 
 
 def resolve_language(language: str | None, text: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Sequence
 from types import TracebackType
 from typing import Any
 
+from podcast_desk.messages import Message, msg
 from podcast_desk.pipeline.summarize.model import (
     SUMMARY_SCHEMA,
     Chapter,
@@ -19,6 +20,7 @@ from podcast_desk.pipeline.summarize.model import (
 )
 from podcast_desk.pipeline.transcript import TranscriptSegment
 from podcast_desk.tasks.errors import Cancelled
+from podcast_desk.text import clock_padded as _clock
 
 # Stops a model that never closes its JSON (endless whitespace is a known failure mode).
 NUM_PREDICT = 4096
@@ -57,16 +59,20 @@ summaries say."""
 
 
 class OllamaUnavailable(Exception):
-    """Ollama cannot give a usable summary now; ``reason`` says why, in words for people.
+    """Ollama cannot give a usable summary now; ``reason`` says why (a Message).
 
     ``hint`` says what the user can do about it; ``detail`` is technical text for the log.
     """
 
-    def __init__(self, reason: str, *, hint: str = "", detail: str = "") -> None:
-        super().__init__(reason)
+    def __init__(self, reason: Message, *, hint: Message | None = None,
+                 detail: str = "") -> None:
+        super().__init__(reason.key)
         self.reason = reason
         self.hint = hint
         self.detail = detail
+
+    def __str__(self) -> str:
+        return self.reason.english()
 
 
 class OllamaSummarizer:
@@ -122,8 +128,8 @@ class OllamaSummarizer:
         names = {_full_name(m.model) for m in listing.models if m.model}
         if _full_name(self.model) not in names:
             raise OllamaUnavailable(
-                f"Ollama at {self.host} does not have the model {self.model}",
-                hint=f"Run `ollama pull {self.model}` for better summaries.",
+                msg("summary.model_missing", model=self.model, host=self.host),
+                hint=msg("hint.pull_model", model=self.model),
                 detail=f"models: {sorted(names)}",
             )
 
@@ -195,7 +201,7 @@ class OllamaSummarizer:
                 if close is not None:
                     close()
         if not done:
-            raise OllamaUnavailable(f"Ollama at {self.host} stopped in the middle of its answer")
+            raise OllamaUnavailable(msg("summary.stopped", host=self.host))
         return _parse("".join(pieces))
 
     def _translate_errors(self) -> _ErrorTranslation:
@@ -230,26 +236,26 @@ class _ErrorTranslation:
         detail = f"{type(exc).__name__}: {exc}"
         if isinstance(exc, (ConnectionError, httpx.ConnectError)):
             raise OllamaUnavailable(
-                f"Ollama is not running at {self.host}",
-                hint=f"Install Ollama and run `ollama pull {self.model}` for better summaries.",
+                msg("summary.ollama_down", host=self.host),
+                hint=msg("hint.ollama_install", model=self.model),
                 detail=detail,
             ) from exc
         if isinstance(exc, httpx.TimeoutException):
             raise OllamaUnavailable(
-                f"Ollama at {self.host} did not answer within {self.timeout:g} s",
-                hint="A smaller model or a longer timeout may help.",
+                msg("summary.timeout", seconds=f"{self.timeout:g}"),
+                hint=msg("hint.smaller_model"),
                 detail=detail,
             ) from exc
         if isinstance(exc, ollama.ResponseError) and exc.status_code == 404:
             raise OllamaUnavailable(
-                f"Ollama at {self.host} does not have the model {self.model}",
-                hint=f"Run `ollama pull {self.model}` for better summaries.",
+                msg("summary.model_missing", model=self.model, host=self.host),
+                hint=msg("hint.pull_model", model=self.model),
                 detail=detail,
             ) from exc
         if isinstance(exc, (ollama.ResponseError, httpx.HTTPError, ValueError)):
             # ValueError covers broken NDJSON lines and replies the client cannot parse.
             raise OllamaUnavailable(
-                f"Ollama at {self.host} failed to answer ({exc})", detail=detail
+                msg("summary.failed", host=self.host, reason=str(exc)[:200]), detail=detail
             ) from exc
 
 
@@ -331,7 +337,7 @@ def _repair(data: Any, timeline: _Timeline, *, engine: str, language: str) -> Su
     begins. A reply with neither a TL;DR nor a key point raises ``OllamaUnavailable``.
     """
     if not isinstance(data, dict):
-        raise OllamaUnavailable("Ollama's answer was not a summary", detail=repr(data)[:500])
+        raise OllamaUnavailable(msg("summary.bad_answer"), detail=repr(data)[:500])
     keywords: list[str] = []
     words = data.get("keywords")
     for word in words if isinstance(words, list) else []:
@@ -348,7 +354,7 @@ def _repair(data: Any, timeline: _Timeline, *, engine: str, language: str) -> Su
         quotes=_timed(data.get("quotes"), timeline),
     )
     if not summary.tldr and not summary.key_points:
-        raise OllamaUnavailable("Ollama's answer had no summary in it", detail=repr(data)[:500])
+        raise OllamaUnavailable(msg("summary.bad_answer"), detail=repr(data)[:500])
     return summary
 
 
@@ -367,15 +373,7 @@ def _parse(content: str) -> Any:
             return json.loads(text[first : last + 1])
         except ValueError:
             pass
-    raise OllamaUnavailable("Ollama's answer was not valid JSON", detail=content[:500])
-
-
-def _clock(seconds: float) -> str:
-    """``mm:ss``, or ``h:mm:ss`` from an hour on."""
-    total = max(0, int(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+    raise OllamaUnavailable(msg("summary.not_json"), detail=content[:500])
 
 
 def _chunks(lines: Iterable[str], limit: int, *, joiner: str = "\n") -> list[str]:

@@ -9,6 +9,7 @@ import socket
 
 import pytest
 
+from podcast_desk.messages import Message
 from podcast_desk.pipeline.summarize.engine import summarize
 from podcast_desk.pipeline.transcript import TranscriptSegment
 from podcast_desk.tasks.errors import Cancelled
@@ -20,15 +21,15 @@ SEGMENTS = [
     TranscriptSegment(8.0, 12.0, "Heat the water until it is just below boiling."),
     TranscriptSegment(12.0, 16.0, "Pour slowly in small circles until the kettle is empty."),
 ]
-FALLBACK = "used the offline summary instead"
+FALLBACK = "Used the offline summary instead"
 
 
 class Log:
     def __init__(self) -> None:
         self.lines: list[tuple[str, str]] = []
 
-    def __call__(self, level: str, message: str) -> None:
-        self.lines.append((level, message))
+    def __call__(self, level: str, message: Message | str) -> None:
+        self.lines.append((level, message.english() if isinstance(message, Message) else message))
 
     def warnings(self) -> list[str]:
         return [m for level, m in self.lines if level == "warning"]
@@ -56,7 +57,7 @@ def test_offline_never_talks_to_ollama() -> None:
     ("mode", "reason"),
     [
         ("hang", "did not answer within 1 s"),
-        ("model_missing", "does not have the model llama3.2"),
+        ("model_missing", "The model “llama3.2” is not available"),
         ("garbage", "not valid JSON"),
         ("http_500", "failed to answer"),
         ("close_mid_stream", "failed to answer"),
@@ -87,8 +88,8 @@ def test_falls_back_when_nothing_listens() -> None:
     summary = summarize(SEGMENTS, "en", ollama_host=url, log=log)
     assert summary.engine == "extractive"
     assert log.warnings() == [
-        f"Ollama is not running at {url}; {FALLBACK}. "
-        "Install Ollama and run `ollama pull llama3.2` for better summaries."
+        f"Ollama is not running at {url}. {FALLBACK}. "
+        "Install Ollama and run “ollama pull llama3.2” for better summaries."
     ]
 
 

@@ -176,7 +176,7 @@ def test_check_accepts_the_latest_tag_and_rejects_a_missing_model(stub: OllamaSt
         ollama.check()
     with (
         OllamaSummarizer(stub.url, "qwen2.5:7b", timeout=5) as ollama,
-        pytest.raises(OllamaUnavailable, match=re.escape("does not have the model qwen2.5:7b")),
+        pytest.raises(OllamaUnavailable, match=re.escape("model “qwen2.5:7b” is not available")),
     ):
         ollama.check()
 
@@ -188,8 +188,9 @@ def test_check_when_no_server_is_listening() -> None:
         pytest.raises(OllamaUnavailable, match="not running") as caught,
     ):
         ollama.check()
-    assert url in caught.value.reason
-    assert "ollama pull llama3.2" in caught.value.hint
+    assert url in caught.value.reason.english()
+    assert caught.value.hint is not None
+    assert "ollama pull llama3.2" in caught.value.hint.english()
 
 
 @pytest.mark.parametrize(
@@ -198,7 +199,7 @@ def test_check_when_no_server_is_listening() -> None:
         ("garbage", "not valid JSON"),
         ("http_500", "failed to answer"),
         ("close_mid_stream", "failed to answer"),
-        ("model_missing", "does not have the model"),
+        ("model_missing", "is not available"),
     ],
 )
 def test_broken_answers_raise_unavailable(mode: str, reason: str) -> None:
